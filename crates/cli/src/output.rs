@@ -1,0 +1,29 @@
+//! Printing results: human text by default, JSON with `--json`.
+
+use serde::Serialize;
+use std::process::ExitCode;
+
+/// Exit code for a valid input / eligible result.
+pub const OK: u8 = 0;
+/// Exit code for an invalid input / not eligible result.
+pub const INVALID: u8 = 1;
+/// Exit code for a usage error (bad flag, unreadable file).
+pub const USAGE: u8 = 2;
+
+/// Prints `value` as pretty JSON when `json` is set, else the human text.
+pub fn emit<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) {
+    if json {
+        match serde_json::to_string_pretty(value) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("error: cannot encode result as JSON: {e}"),
+        }
+    } else {
+        println!("{}", human());
+    }
+}
+
+/// Reports a usage problem (unreadable file, bad JSON) and returns exit code 2.
+pub fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(USAGE)
+}
