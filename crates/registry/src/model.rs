@@ -1,0 +1,109 @@
+//! The registry's records. Money is in 万元 (10,000 yuan) as the official rules use it; every
+//! figure is optional because programme offices rarely know all of them.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// One enterprise's identity. The USCC (统一社会信用代码) is the key, always stored normalised
+/// (18 upper-case characters).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enterprise {
+    /// 统一社会信用代码, normalised.
+    pub uscc: String,
+    /// 企业名称.
+    pub name: String,
+    /// 注册地 — GB/T 2260 code (6 digits).
+    pub registered_region: String,
+    /// 经营地 — GB/T 2260 code, when it differs from the registered region.
+    pub operating_region: Option<String>,
+    /// 所属行业 — GB/T 4754-2017 code without the section letter (usually a 4-digit class).
+    pub industry: String,
+    /// 成立日期.
+    pub founded: Option<NaiveDate>,
+    /// 联系人.
+    pub contact_name: Option<String>,
+    /// 联系电话.
+    pub contact_phone: Option<String>,
+    /// 电子邮箱.
+    pub contact_email: Option<String>,
+}
+
+/// One enterprise's figures for one calendar year. Keyed by (uscc, year).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnnualFigures {
+    pub uscc: String,
+    pub year: i32,
+    /// 从业人员 (persons).
+    pub employees: Option<i64>,
+    /// 营业收入 (万元).
+    pub revenue: Option<f64>,
+    /// 主营业务收入 (万元).
+    pub main_business_revenue: Option<f64>,
+    /// 资产总额 (万元).
+    pub assets: Option<f64>,
+    /// 研发费用 (万元).
+    pub rd_spend: Option<f64>,
+    /// 研发人员 (persons).
+    pub rd_staff: Option<i64>,
+    /// 净利润 (万元).
+    pub net_profit: Option<f64>,
+    /// 资产负债率 (%).
+    pub debt_ratio: Option<f64>,
+    /// Ⅰ类知识产权 (invention patents etc.), count.
+    pub ip_class1: Option<i64>,
+    /// of which high-value (高价值) Ⅰ类, count.
+    pub ip_class1_high_value: Option<i64>,
+    /// Ⅱ类知识产权 (software copyrights, utility models, designs), count.
+    pub ip_class2: Option<i64>,
+    /// 综合能耗 / electricity use (kWh).
+    pub energy_kwh: Option<f64>,
+}
+
+/// The three quality-SME tiers (优质中小企业梯度).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    /// 创新型中小企业.
+    Innovative,
+    /// 专精特新中小企业.
+    Specialized,
+    /// 专精特新"小巨人".
+    LittleGiant,
+}
+
+/// A tier title the enterprise holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Title {
+    pub uscc: String,
+    pub tier: Tier,
+    pub issued: NaiveDate,
+    pub expires: NaiveDate,
+    /// The rule edition it was granted under, e.g. "2022".
+    pub edition: String,
+}
+
+/// Values computed from ground truth and a rule edition, stored per (uscc, year).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Derived {
+    pub uscc: String,
+    pub year: i32,
+    /// "large" | "medium" | "small" | "micro", or None when it cannot be classified.
+    pub size_class: Option<String>,
+    /// The size-class edition id, e.g. "size-2011".
+    pub size_edition: String,
+    /// The full explanation as the rules crate returned it.
+    pub size_explanation: serde_json::Value,
+    /// One verdict per tier evaluated.
+    pub tiers: Vec<TierDerived>,
+}
+
+/// A tier verdict as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TierDerived {
+    pub tier: Tier,
+    /// Edition id, e.g. "tier-2026-specialized".
+    pub edition: String,
+    /// "eligible" | "not-eligible" | "not-enough-data".
+    pub outcome: String,
+    pub explanation: serde_json::Value,
+}
