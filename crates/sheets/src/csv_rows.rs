@@ -1,0 +1,208 @@
+//! Streaming CSV rows with Excel's row numbers.
+
+use crate::cell::Cell;
+use crate::encoding::{TextEncoding, Transcoder};
+use crate::error::SheetError;
+use crate::reader::{Progress, ProgressUnit, Source};
+use crate::row::Row;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Picks `,`, tab or `;`: whichever occurs most (outside quotes) on the first line.
+pub(crate) fn detect_delimiter(sample: &[u8], encoding: TextEncoding) -> u8 {
+    let text: String = match encoding {
+        // The delimiters are ASCII and GBK trail bytes never fall on them, so raw bytes do.
+        TextEncoding::Utf8 | TextEncoding::Utf8Bom | TextEncoding::Gb18030 => {
+            String::from_utf8_lossy(sample).into_owned()
+        }
+        TextEncoding::Utf16Le | TextEncoding::Utf16Be => encoding
+            .transcoder()
+            .map(|e| e.decode_without_bom_handling(sample).0.into_owned())
+            .unwrap_or_default(),
+    };
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '\n' if !quoted => break,
+            ',' if !quoted => counts[0] += 1,
+            '\t' if !quoted => counts[1] += 1,
+            ';' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let candidates = [b',', b'\t', b';'];
+    let mut best = 0;
+    for i in 1..3 {
+        if counts[i] > counts[best] {
+            best = i;
+        }
+    }
+    candidates[best]
+}
+
+/// Counts the bytes the CSV parser has pulled from the file, for progress.
+struct Counted<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+pub(crate) struct CsvRows<'a> {
+    reader: csv::Reader<Box<dyn Read + Send + 'a>>,
+    record: csv::ByteRecord,
+    encoding: TextEncoding,
+    /// The Excel row number of the last row read.
+    row: usize,
+    /// The physical line after the last record read (where the next one starts if no
+    /// blank line follows).
+    next_line: u64,
+    bytes_read: Arc<AtomicU64>,
+    len: u64,
+    done: bool,
+}
+
+impl<'a> CsvRows<'a> {
+    pub(crate) fn new(
+        source: &'a mut Box<dyn Source>,
+        encoding: TextEncoding,
+        delimiter: u8,
+        len: u64,
+    ) -> Result<Self, SheetError> {
+        let bom = encoding.bom_len() as u64;
+        source
+            .seek(SeekFrom::Start(bom))
+            .map_err(|source| SheetError::Io {
+                path: PathBuf::from("(input)"),
+                source,
+            })?;
+        let bytes_read = Arc::new(AtomicU64::new(bom));
+        let counted = Counted {
+            inner: source,
+            count: Arc::clone(&bytes_read),
+        };
+        let input: Box<dyn Read + Send + 'a> = match encoding.transcoder() {
+            None => Box::new(counted),
+            Some(decoder) => Box::new(Transcoder::new(counted, decoder)),
+        };
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .buffer_capacity(64 * 1024)
+            .from_reader(input);
+        Ok(CsvRows {
+            reader,
+            record: csv::ByteRecord::new(),
+            encoding,
+            row: 0,
+            next_line: 1,
+            bytes_read,
+            len,
+            done: false,
+        })
+    }
+
+    pub(crate) fn progress(&self) -> Progress {
+        Progress {
+            done: self.bytes_read.load(Ordering::Relaxed).min(self.len),
+            total: Some(self.len),
+            unit: ProgressUnit::Bytes,
+        }
+    }
+
+    fn fail(&mut self, error: csv::Error) -> SheetError {
+        self.done = true;
+        let row = self.row + 1;
+        match error.into_kind() {
+            csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::InvalidData => {
+                SheetError::Undecodable {
+                    row,
+                    encoding: self.encoding.label(),
+                    detail: io.to_string(),
+                }
+            }
+            csv::ErrorKind::Io(source) => SheetError::Io {
+                path: PathBuf::from("(input)"),
+                source,
+            },
+            other => SheetError::Csv {
+                row,
+                detail: format!("{other:?}"),
+            },
+        }
+    }
+}
+
+impl Iterator for CsvRows<'_> {
+    type Item = Result<Row, SheetError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Err(error) => Some(Err(self.fail(error))),
+            Ok(true) => {
+                let line = self.record.position().map_or(self.next_line, |p| p.line());
+                // The csv parser skips blank lines; Excel shows each as an empty row.
+                let blank_lines = line.saturating_sub(self.next_line) as usize;
+                self.row += 1 + blank_lines;
+                let breaks_inside = if self.record.as_slice().contains(&b'\n') {
+                    self.record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64
+                } else {
+                    0
+                };
+                self.next_line = line + 1 + breaks_inside;
+                Some(self.to_row())
+            }
+        }
+    }
+}
+
+impl CsvRows<'_> {
+    fn to_row(&self) -> Result<Row, SheetError> {
+        let mut cells = Vec::with_capacity(self.record.len());
+        for field in &self.record {
+            if field.is_empty() {
+                cells.push(Cell::Empty);
+                continue;
+            }
+            match std::str::from_utf8(field) {
+                Ok(text) => cells.push(Cell::Text(text.to_owned())),
+                Err(_) => return Err(SheetError::InvalidUtf8Row { row: self.row }),
+            }
+        }
+        Ok(Row {
+            number: self.row,
+            cells,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiter_is_the_most_frequent_outside_quotes() {
+        assert_eq!(detect_delimiter(b"a,b,c\n1;2", TextEncoding::Utf8), b',');
+        assert_eq!(detect_delimiter(b"a\tb\t\"c,d,e\"\n", TextEncoding::Utf8), b'\t');
+        assert_eq!(detect_delimiter(b"a;b;c", TextEncoding::Utf8), b';');
+        assert_eq!(detect_delimiter(b"single", TextEncoding::Utf8), b',');
+    }
+}
