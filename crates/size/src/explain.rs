@@ -19,7 +19,7 @@ fn edition_line(f: &mut fmt::Formatter<'_>, e: &EditionInfo) -> fmt::Result {
 }
 
 fn group_name(g: &IndustryGroup) -> String {
-    format!("{} {} / {}", g.number, g.name_zh, g.name_en)
+    format!("第{}类 {} / {}", g.number, g.name_zh, g.name_en)
 }
 
 fn metric_names(set: MetricSet) -> String {
@@ -63,9 +63,8 @@ impl fmt::Display for Classification<'_> {
         edition_line(f, self.edition)?;
         writeln!(
             f,
-            "行业 industry: {} → 第{}类 group {}",
+            "行业 industry: {} → {}",
             self.industry,
-            self.group.number,
             group_name(self.group)
         )?;
         for c in self.checks.iter() {
@@ -129,9 +128,8 @@ impl fmt::Display for MissingMetrics<'_> {
         edition_line(f, self.edition)?;
         writeln!(
             f,
-            "行业 industry: {} → 第{}类 group {}",
+            "行业 industry: {} → {}",
             self.industry,
-            self.group.number,
             group_name(self.group)
         )?;
         write!(
@@ -168,7 +166,7 @@ impl fmt::Display for IndustryTooBroad<'_> {
         )?;
         edition_line(f, self.edition)?;
         for g in self.spans.groups() {
-            writeln!(f, "  第{}类 group {}", g.number, group_name(g))?;
+            writeln!(f, "  {}", group_name(g))?;
         }
         for e in self.spans.exclusions() {
             writeln!(f, "  不适用 not covered: {}", e.reason_zh)?;

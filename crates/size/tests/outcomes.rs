@@ -166,7 +166,7 @@ fn the_explanation_names_edition_group_checks_and_the_deciding_bound() {
         "小型企业 / small enterprise",
         "工信部联企业〔2011〕300号",
         "edition 2011",
-        "C3311 → 第2类 group 2 工业",
+        "C3311 → 第2类 工业 / Industry",
         "X 从业人员 = 500 人: 大型 large < 1000, 中型 medium ≥ 300, 小型 small ≥ 20 → 中型",
         "Y 营业收入 = 1500 万元: 大型 large < 40000, 中型 medium < 2000, 小型 small ≥ 300 → 小型",
         "中型 needs every metric ≥ its bound; missed by Y 营业收入 1500 < 2000 万元 → 小型 / small",
