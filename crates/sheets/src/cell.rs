@@ -112,7 +112,10 @@ mod tests {
         let midnight = NaiveDate::from_ymd_opt(2020, 1, 2)
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(Cell::Date);
-        assert_eq!(midnight.map(|c| c.to_string()).as_deref(), Some("2020-01-02"));
+        assert_eq!(
+            midnight.map(|c| c.to_string()).as_deref(),
+            Some("2020-01-02")
+        );
         assert_eq!(Cell::Empty.to_string(), "");
     }
 }

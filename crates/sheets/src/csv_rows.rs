@@ -64,9 +64,8 @@ pub(crate) struct CsvRows<'a> {
     encoding: TextEncoding,
     /// The Excel row number of the last row read.
     row: usize,
-    /// The physical line after the last record read (where the next one starts if no
-    /// blank line follows).
-    next_line: u64,
+    /// Line breaks inside quoted fields so far: physical lines that are no Excel rows.
+    breaks_so_far: u64,
     bytes_read: Arc<AtomicU64>,
     len: u64,
     done: bool,
@@ -91,13 +90,18 @@ impl<'a> CsvRows<'a> {
             inner: source,
             count: Arc::clone(&bytes_read),
         };
+        // A final line break makes every record end with one, which the row numbering needs;
+        // if the file already ends with one, the extra empty line is skipped by the parser.
         let input: Box<dyn Read + Send + 'a> = match encoding.transcoder() {
-            None => Box::new(counted),
-            Some(decoder) => Box::new(Transcoder::new(counted, decoder)),
+            None => Box::new(counted.chain(&b"\n"[..])),
+            Some(decoder) => Box::new(Transcoder::new(counted, decoder).chain(&b"\n"[..])),
         };
+        // Only LF ends a record: a CR before it is stripped from the last field, so CRLF and
+        // LF files count lines alike.
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
             .delimiter(delimiter)
             .buffer_capacity(64 * 1024)
             .from_reader(input);
@@ -106,7 +110,7 @@ impl<'a> CsvRows<'a> {
             record: csv::ByteRecord::new(),
             encoding,
             row: 0,
-            next_line: 1,
+            breaks_so_far: 0,
             bytes_read,
             len,
             done: false,
@@ -148,36 +152,47 @@ impl Iterator for CsvRows<'_> {
     type Item = Result<Row, SheetError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => {
-                self.done = true;
-                None
+        while !self.done {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => self.done = true,
+                Err(error) => return Some(Err(self.fail(error))),
+                Ok(true) => {
+                    // After a record the parser has consumed its final LF, so it stands on the
+                    // line after the record's last line. The parser skips blank lines, but
+                    // Excel shows each as a row, so Excel's row number is the record's first
+                    // physical line less the line breaks inside quoted fields before it.
+                    let after_line = self.reader.position().line();
+                    let slice = self.record.as_slice();
+                    let breaks = if slice.contains(&b'\n') {
+                        slice.iter().filter(|&&b| b == b'\n').count() as u64
+                    } else {
+                        0
+                    };
+                    let first_line = after_line.saturating_sub(1 + breaks);
+                    self.row = first_line.saturating_sub(self.breaks_so_far) as usize;
+                    self.breaks_so_far += breaks;
+                    // A CRLF blank line reaches here as one field holding the CR: skip it as
+                    // the parser skips an LF blank line.
+                    let blank_line = self.record.len() == 1 && matches!(slice, b"" | b"\r");
+                    if !blank_line {
+                        return Some(self.to_row());
+                    }
+                }
             }
-            Err(error) => Some(Err(self.fail(error))),
-            Ok(true) => {
-                let line = self.record.position().map_or(self.next_line, |p| p.line());
-                // The csv parser skips blank lines; Excel shows each as an empty row.
-                let blank_lines = line.saturating_sub(self.next_line) as usize;
-                self.row += 1 + blank_lines;
-                let breaks_inside = if self.record.as_slice().contains(&b'\n') {
-                    self.record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64
-                } else {
-                    0
-                };
-                self.next_line = line + 1 + breaks_inside;
-                Some(self.to_row())
-            }
         }
+        None
     }
 }
 
 impl CsvRows<'_> {
     fn to_row(&self) -> Result<Row, SheetError> {
         let mut cells = Vec::with_capacity(self.record.len());
-        for field in &self.record {
+        let last = self.record.len().saturating_sub(1);
+        for (i, field) in self.record.iter().enumerate() {
+            let field = match field {
+                [rest @ .., b'\r'] if i == last => rest,
+                _ => field,
+            };
             if field.is_empty() {
                 cells.push(Cell::Empty);
                 continue;
@@ -201,7 +216,10 @@ mod tests {
     #[test]
     fn delimiter_is_the_most_frequent_outside_quotes() {
         assert_eq!(detect_delimiter(b"a,b,c\n1;2", TextEncoding::Utf8), b',');
-        assert_eq!(detect_delimiter(b"a\tb\t\"c,d,e\"\n", TextEncoding::Utf8), b'\t');
+        assert_eq!(
+            detect_delimiter(b"a\tb\t\"c,d,e\"\n", TextEncoding::Utf8),
+            b'\t'
+        );
         assert_eq!(detect_delimiter(b"a;b;c", TextEncoding::Utf8), b';');
         assert_eq!(detect_delimiter(b"single", TextEncoding::Utf8), b',');
     }

@@ -88,8 +88,7 @@ pub(crate) fn detect(sample: &[u8], complete: bool) -> Result<TextEncoding, Unde
     }
     let mut decoder = GB18030.new_decoder_without_bom_handling();
     let mut text = String::with_capacity(sample.len() * 2);
-    let (result, _read) =
-        decoder.decode_to_string_without_replacement(sample, &mut text, complete);
+    let (result, _read) = decoder.decode_to_string_without_replacement(sample, &mut text, complete);
     if let DecoderResult::Malformed(_, _) = result {
         return Err(Undetected::Undecodable);
     }
@@ -137,6 +136,8 @@ pub(crate) struct Transcoder<R> {
     inner_done: bool,
     finished: bool,
     consumed: u64,
+    /// Undecodable input found after some good output: reported once that output is read.
+    pending_error: Option<io::Error>,
 }
 
 const BUFFER: usize = 64 * 1024;
@@ -155,12 +156,17 @@ impl<R: Read> Transcoder<R> {
             inner_done: false,
             finished: false,
             consumed: 0,
+            pending_error: None,
         }
     }
 
     /// Refills the output buffer; returns false at the end of the stream.
     fn fill_output(&mut self) -> io::Result<bool> {
         while self.output_start == self.output_end {
+            if let Some(error) = self.pending_error.take() {
+                self.finished = true;
+                return Err(error);
+            }
             if self.finished {
                 return Ok(false);
             }
@@ -189,7 +195,7 @@ impl<R: Read> Transcoder<R> {
                 DecoderResult::OutputFull => {}
                 DecoderResult::Malformed(bad, _) => {
                     let offset = self.consumed.saturating_sub(u64::from(bad));
-                    return Err(io::Error::new(
+                    self.pending_error = Some(io::Error::new(
                         io::ErrorKind::InvalidData,
                         format!("undecodable bytes near byte {offset}"),
                     ));
@@ -237,14 +243,19 @@ mod tests {
 
     #[test]
     fn gbk_chinese_is_gb18030() {
-        let bytes = gbk("企业名称,统一社会信用代码,营业收入（万元）\n某某科技有限公司,91350100M000100Y43,12.5\n");
+        let bytes = gbk(
+            "企业名称,统一社会信用代码,营业收入（万元）\n某某科技有限公司,91350100M000100Y43,12.5\n",
+        );
         assert_eq!(detect(&bytes, true), Ok(TextEncoding::Gb18030));
     }
 
     #[test]
     fn latin1_with_accent_before_space_is_undecodable() {
         // "café crème" in Latin-1: an accented letter before a space is no GB18030 pair.
-        assert_eq!(detect(b"caf\xE9 cr\xE8me", true), Err(Undetected::Undecodable));
+        assert_eq!(
+            detect(b"caf\xE9 cr\xE8me", true),
+            Err(Undetected::Undecodable)
+        );
     }
 
     #[test]
@@ -256,7 +267,10 @@ mod tests {
 
     #[test]
     fn invalid_in_both_is_undecodable() {
-        assert_eq!(detect(b"abc\xFF\xFFdef", true), Err(Undetected::Undecodable));
+        assert_eq!(
+            detect(b"abc\xFF\xFFdef", true),
+            Err(Undetected::Undecodable)
+        );
     }
 
     #[test]

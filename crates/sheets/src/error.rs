@@ -76,7 +76,9 @@ pub enum SheetError {
         detail: String,
     },
     /// The workbook has no worksheet (or not the one asked for).
-    #[error("工作簿中没有工作表 {wanted}（现有：{found}） / no worksheet {wanted} in the workbook (found: {found})")]
+    #[error(
+        "工作簿中没有工作表 {wanted}（现有：{found}） / no worksheet {wanted} in the workbook (found: {found})"
+    )]
     NoSuchSheet {
         /// The sheet asked for, or `(any)`.
         wanted: String,

@@ -107,9 +107,7 @@ impl SheetReader {
             Sniffed::Text => {
                 let complete = sample.len() as u64 == len;
                 let encoding = encoding::detect(&sample, complete).map_err(|e| match e {
-                    Undetected::Undecodable | Undetected::NotChinese => {
-                        SheetError::UnknownEncoding
-                    }
+                    Undetected::Undecodable | Undetected::NotChinese => SheetError::UnknownEncoding,
                 })?;
                 let delimiter = detect_delimiter(&sample, encoding);
                 Kind::Csv {
@@ -188,7 +186,7 @@ impl SheetReader {
                 encoding,
                 delimiter,
             } => RowsInner::Csv(CsvRows::new(source, *encoding, *delimiter, self.len)?),
-            Kind::Xlsx { book, sheet } => RowsInner::Xlsx(XlsxRows::new(book, sheet)?),
+            Kind::Xlsx { book, sheet } => RowsInner::Xlsx(Box::new(XlsxRows::new(book, sheet)?)),
         };
         Ok(Rows { inner })
     }
@@ -245,7 +243,7 @@ pub struct Rows<'a> {
 
 enum RowsInner<'a> {
     Csv(CsvRows<'a>),
-    Xlsx(XlsxRows<'a>),
+    Xlsx(Box<XlsxRows<'a>>),
 }
 
 impl Rows<'_> {

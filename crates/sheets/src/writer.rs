@@ -103,7 +103,10 @@ pub struct SheetWriter {
 }
 
 enum Inner {
-    Csv(csv::Writer<BufWriter<File>>),
+    Csv {
+        out: Box<csv::Writer<BufWriter<File>>>,
+        width: usize,
+    },
     Xlsx(Box<XlsxOut>),
 }
 
@@ -124,7 +127,10 @@ impl SheetWriter {
     ) -> Result<SheetWriter, SheetError> {
         let path = path.as_ref().to_path_buf();
         let inner = match format {
-            OutputFormat::Csv => Inner::Csv(create_csv(&path, columns)?),
+            OutputFormat::Csv => Inner::Csv {
+                out: Box::new(create_csv(&path, columns)?),
+                width: columns.len(),
+            },
             OutputFormat::Xlsx => Inner::Xlsx(Box::new(create_xlsx(&path, columns)?)),
         };
         Ok(SheetWriter { inner, path })
@@ -135,13 +141,15 @@ impl SheetWriter {
         &self.path
     }
 
-    /// Appends one row; cells past the last column are ignored.
+    /// Appends one row; cells past the last column are ignored, missing ones are empty.
     pub fn write_row(&mut self, cells: &[Cell]) -> Result<(), SheetError> {
         let path = &self.path;
         match &mut self.inner {
-            Inner::Csv(out) => {
-                for cell in cells {
-                    out.write_field(cell.to_string().as_bytes())
+            Inner::Csv { out, width } => {
+                // Every record as wide as the header, as Excel expects.
+                for i in 0..*width {
+                    let field = cells.get(i).map(Cell::to_string).unwrap_or_default();
+                    out.write_field(field.as_bytes())
                         .map_err(|e| write_error(path, e))?;
                 }
                 out.write_record(None::<&[u8]>)
@@ -155,7 +163,7 @@ impl SheetWriter {
     pub fn finish(self) -> Result<(), SheetError> {
         let path = &self.path;
         match self.inner {
-            Inner::Csv(mut out) => out.flush().map_err(|e| write_error(path, e)),
+            Inner::Csv { mut out, .. } => out.flush().map_err(|e| write_error(path, e)),
             Inner::Xlsx(mut out) => out.workbook.save(path).map_err(|e| write_error(path, e)),
         }
     }
@@ -188,7 +196,9 @@ fn create_xlsx(path: &Path, columns: &[Column]) -> Result<XlsxOut, SheetError> {
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let bold = Format::new().set_bold();
     {
-        let sheet: &mut Worksheet = workbook.add_worksheet_with_constant_memory().map_err(fail)?;
+        let sheet: &mut Worksheet = workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(fail)?;
         for (i, column) in columns.iter().enumerate() {
             let col = u16::try_from(i).map_err(|_| write_error(path, "too many columns"))?;
             match column.kind {

@@ -94,7 +94,9 @@ impl Iterator for XlsxRows<'_> {
         place(&mut cells, first.1, first.2);
         loop {
             match self.next_cell() {
-                Ok(Some((row, column, cell))) if row == row_index => place(&mut cells, column, cell),
+                Ok(Some((row, column, cell))) if row == row_index => {
+                    place(&mut cells, column, cell)
+                }
                 Ok(Some(next_row_cell)) => {
                     self.pending = Some(next_row_cell);
                     break;
