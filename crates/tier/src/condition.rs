@@ -424,7 +424,10 @@ impl CondCompiler<'_> {
         ];
         let given: Vec<_> = comparisons.iter().filter(|(v, _)| v.is_some()).collect();
         if spec.measure.is_none() && !given.is_empty() {
-            return Err(invalid(at, "at_least/at_most/above/below/equals need a measure"));
+            return Err(invalid(
+                at,
+                "at_least/at_most/above/below/equals need a measure",
+            ));
         }
         if spec.award.is_none() && spec.rank_at_most.is_some() {
             return Err(invalid(at, "rank_at_most needs an award"));
@@ -438,8 +441,18 @@ impl CondCompiler<'_> {
             };
             let measure = MeasureRef::parse(name, at)?;
             let threshold = measure.threshold(value, at)?;
-            let name = format!("{}{}{}", measure.name(), op.symbol(), measure.show(threshold));
-            let label_zh = format!("{} {} {}", measure.label_zh(), op.symbol(), measure.show(threshold));
+            let name = format!(
+                "{}{}{}",
+                measure.name(),
+                op.symbol(),
+                measure.show(threshold)
+            );
+            let label_zh = format!(
+                "{} {} {}",
+                measure.label_zh(),
+                op.symbol(),
+                measure.show(threshold)
+            );
             return Ok(Cond::Leaf(Leaf {
                 test: Test::Compare {
                     measure,
@@ -490,7 +503,13 @@ impl CondCompiler<'_> {
             }));
         }
         if let Some(names) = &spec.product_field {
-            let set = resolve(names, &ProductField::ALL, ProductField::name, "product field", at)?;
+            let set = resolve(
+                names,
+                &ProductField::ALL,
+                ProductField::name,
+                "product field",
+                at,
+            )?;
             return Ok(Cond::Leaf(Leaf {
                 name: format!("main_product_fields∋{{{}}}", names.join("|")),
                 label_zh: format!("主导产品属于领域之一: {}", names.join("、")),
@@ -498,11 +517,14 @@ impl CondCompiler<'_> {
             }));
         }
         if let Some(reference) = &spec.reference {
-            let inner = self.defines.get(reference).ok_or_else(|| RulesError::UnknownName {
-                at: at.to_owned(),
-                kind: "define",
-                name: reference.clone(),
-            })?;
+            let inner = self
+                .defines
+                .get(reference)
+                .ok_or_else(|| RulesError::UnknownName {
+                    at: at.to_owned(),
+                    kind: "define",
+                    name: reference.clone(),
+                })?;
             return self.compile_depth(inner, &format!("defines.{reference}"), depth + 1);
         }
         let (parts, is_all) = match (&spec.all, &spec.any) {

@@ -26,7 +26,8 @@ impl Date {
     /// assert!(Date::new(2023, 2, 29).is_none());
     /// ```
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -83,7 +84,14 @@ mod tests {
         let b: Date = "2026-01-01".parse().expect("valid");
         assert!(a < b);
         assert_eq!(a.to_string(), "2025-12-31");
-        for bad in ["2026-1-01", "2026-13-01", "2026-02-30", "20260101", "2026/01/01", ""] {
+        for bad in [
+            "2026-1-01",
+            "2026-13-01",
+            "2026-02-30",
+            "20260101",
+            "2026/01/01",
+            "",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
     }

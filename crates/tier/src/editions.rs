@@ -76,4 +76,20 @@ mod tests {
             }
         }
     }
+
+    /// The 2026 tier-1 file re-declares the 2022 rules; they must not drift apart.
+    #[test]
+    fn innovative_2026_rules_equal_2022() {
+        let (a, b) = match (
+            rules(Edition::Y2022, Tier::Innovative),
+            rules(Edition::Y2026, Tier::Innovative),
+        ) {
+            (Ok(a), Ok(b)) => (a, b),
+            other => panic!("{other:?}"),
+        };
+        assert!(a.scoring == b.scoring, "scoring differs");
+        assert!(a.basic == b.basic, "basic conditions differ");
+        assert!(a.direct == b.direct, "direct conditions differ");
+        assert_ne!(a.info, b.info);
+    }
 }

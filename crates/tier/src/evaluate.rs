@@ -9,8 +9,8 @@ use crate::local::LocalRules;
 use crate::profile::EnterpriseProfile;
 use crate::rules::{RuleCondition, Scoring, TierRules};
 use crate::verdict::{
-    ConditionResult, DimensionScore, FailedCheck, IndicatorScore, LocalPart, Outcome, Points,
-    Role, ScoreResult, Status, TierVerdict,
+    ConditionResult, DimensionScore, FailedCheck, IndicatorScore, LocalPart, Outcome, Points, Role,
+    ScoreResult, Status, TierVerdict,
 };
 
 /// Dimensions per edition, bounded so that their sums live on the stack.
@@ -33,7 +33,10 @@ impl TierRules {
     /// assert_eq!(verdict.outcome, Outcome::Eligible);
     /// assert_eq!(verdict.edition.id, "tier-2022-innovative");
     /// ```
-    pub fn evaluate<'e>(&'e self, profile: &EnterpriseProfile) -> Result<TierVerdict<'e>, EvaluateError> {
+    pub fn evaluate<'e>(
+        &'e self,
+        profile: &EnterpriseProfile,
+    ) -> Result<TierVerdict<'e>, EvaluateError> {
         self.evaluate_with_local(profile, None)
     }
 
@@ -117,7 +120,11 @@ impl TierRules {
         })
     }
 
-    fn check_local(&self, profile: &EnterpriseProfile, local: Option<&LocalRules>) -> Result<(), EvaluateError> {
+    fn check_local(
+        &self,
+        profile: &EnterpriseProfile,
+        local: Option<&LocalRules>,
+    ) -> Result<(), EvaluateError> {
         let Some(local) = local else {
             return Ok(());
         };
@@ -266,7 +273,9 @@ fn score<'e>(
     }
 
     let dims = &sums[..s.dimensions.len()];
-    let (lo, hi) = dims.iter().fold((0.0, 0.0), |(lo, hi), d| (lo + d.lo, hi + d.hi));
+    let (lo, hi) = dims
+        .iter()
+        .fold((0.0, 0.0), |(lo, hi), d| (lo + d.lo, hi + d.hi));
     let fails = hi < s.pass_total
         || s.dimensions
             .iter()

@@ -109,7 +109,10 @@ impl FieldSet {
 
     /// The fields in declaration order.
     pub fn iter(self) -> impl Iterator<Item = Field> {
-        Field::ALL.iter().copied().filter(move |f| self.contains(*f))
+        Field::ALL
+            .iter()
+            .copied()
+            .filter(move |f| self.contains(*f))
     }
 
     /// The fields' JSON names in declaration order.

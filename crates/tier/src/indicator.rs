@@ -148,7 +148,8 @@ impl Indicator {
                 otherwise,
                 otherwise_label,
             } => {
-                let (mut lo, mut hi, mut missing) = (f64::INFINITY, f64::NEG_INFINITY, FieldSet::EMPTY);
+                let (mut lo, mut hi, mut missing) =
+                    (f64::INFINITY, f64::NEG_INFINITY, FieldSet::EMPTY);
                 let mut matched = None;
                 for step in steps {
                     let t = step.when.eval(p);
@@ -168,7 +169,11 @@ impl Indicator {
                     hi = hi.max(*otherwise);
                 }
                 if !missing.is_empty() {
-                    return Scored::unknown(lo, hi, if lo < hi { missing } else { FieldSet::EMPTY });
+                    return Scored::unknown(
+                        lo,
+                        hi,
+                        if lo < hi { missing } else { FieldSet::EMPTY },
+                    );
                 }
                 match matched {
                     Some(step) => Scored {
@@ -233,7 +238,10 @@ pub(crate) fn compile_indicator(
         .map_or(edge_takes_higher_band, |e| e == OnEdge::HigherBand);
     let unused = |present: bool, key: &str| -> Result<(), RulesError> {
         if present {
-            Err(invalid(&at, &format!("`{key}` does not belong to kind {:?}", spec.kind)))
+            Err(invalid(
+                &at,
+                &format!("`{key}` does not belong to kind {:?}", spec.kind),
+            ))
         } else {
             Ok(())
         }
@@ -262,7 +270,13 @@ pub(crate) fn compile_indicator(
             let measure = spec.measure.as_deref().ok_or_else(|| need("measure"))?;
             let bands = spec.bands.as_deref().ok_or_else(|| need("bands"))?;
             let better = spec.better.unwrap_or_default();
-            Scorer::Bands(compile_bands(measure, better, bands, default_inclusive, &at)?)
+            Scorer::Bands(compile_bands(
+                measure,
+                better,
+                bands,
+                default_inclusive,
+                &at,
+            )?)
         }
         ScorerKind::BestOf => {
             let parts = spec.parts.as_deref().ok_or_else(|| need("parts"))?;
@@ -374,7 +388,10 @@ fn compile_bands(
         return Err(invalid(at, "bands are empty"));
     };
     if floor_spec.edge.is_some() || floor_spec.on_edge.is_some() {
-        return Err(invalid(at, "the last band has no edge: it takes every other value"));
+        return Err(invalid(
+            at,
+            "the last band has no edge: it takes every other value",
+        ));
     }
     if edged.is_empty() {
         return Err(invalid(at, "bands need at least one edge"));
@@ -401,13 +418,18 @@ fn compile_bands(
         }
         bands.push(Band {
             edge,
-            inclusive: b.on_edge.map_or(default_inclusive, |e| e == OnEdge::HigherBand),
+            inclusive: b
+                .on_edge
+                .map_or(default_inclusive, |e| e == OnEdge::HigherBand),
             points: b.points,
             label: String::new(),
         });
     }
     if bands.last().is_some_and(|b| floor_spec.points > b.points) {
-        return Err(invalid(at, "the last band cannot earn more than the one before"));
+        return Err(invalid(
+            at,
+            "the last band cannot earn more than the one before",
+        ));
     }
     // Labels state the interval each band covers under the edge rule in force.
     let show = |v: f64| measure.show(v);
@@ -433,8 +455,12 @@ fn compile_bands(
         };
     }
     let floor_label = match (better, bands.last()) {
-        (Better::Higher, Some(b)) => format!("{} {}", if b.inclusive { "<" } else { "≤" }, show(b.edge)),
-        (Better::Lower, Some(b)) => format!("{} {}", if b.inclusive { ">" } else { "≥" }, show(b.edge)),
+        (Better::Higher, Some(b)) => {
+            format!("{} {}", if b.inclusive { "<" } else { "≤" }, show(b.edge))
+        }
+        (Better::Lower, Some(b)) => {
+            format!("{} {}", if b.inclusive { ">" } else { "≥" }, show(b.edge))
+        }
         (_, None) => String::new(),
     };
     Ok(BandSet {
@@ -453,9 +479,15 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn indicator(text: &str, edge_takes_higher_band: bool) -> Result<Indicator, RulesError> {
-        let spec: IndicatorSpec = toml::from_str(text).map_err(|e| RulesError::Toml(e.to_string()))?;
+        let spec: IndicatorSpec =
+            toml::from_str(text).map_err(|e| RulesError::Toml(e.to_string()))?;
         let defines = BTreeMap::new();
-        compile_indicator(&spec, 0, edge_takes_higher_band, &CondCompiler { defines: &defines })
+        compile_indicator(
+            &spec,
+            0,
+            edge_takes_higher_band,
+            &CondCompiler { defines: &defines },
+        )
     }
 
     const DEBT: &str = r#"

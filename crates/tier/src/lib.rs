@@ -52,6 +52,6 @@ pub use profile::{
 };
 pub use rules::{Confidence, Edition, EditionInfo, Tier, TierRules, UnknownName};
 pub use verdict::{
-    ConditionResult, DimensionScore, FailedCheck, IndicatorScore, LocalPart, Outcome, Points,
-    Role, ScoreResult, Status, TierVerdict,
+    ConditionResult, DimensionScore, FailedCheck, IndicatorScore, LocalPart, Outcome, Points, Role,
+    ScoreResult, Status, TierVerdict,
 };

@@ -55,7 +55,10 @@ impl LocalRules {
             && spec.province.bytes().all(|b| b.is_ascii_digit())
             && spec.province.ends_with("0000");
         if !province_ok {
-            return Err(invalid("province", "expected a 6-digit province code ending in 0000"));
+            return Err(invalid(
+                "province",
+                "expected a 6-digit province code ending in 0000",
+            ));
         }
         if !(1..=3).contains(&spec.indicators.len()) {
             return Err(RulesError::LocalIndicatorCount(spec.indicators.len()));
@@ -74,7 +77,12 @@ impl LocalRules {
             if indicators.iter().any(|x| x.id == ind.id) {
                 return Err(RulesError::DuplicateId(ind.id.clone()));
             }
-            indicators.push(compile_indicator(ind, 0, spec.edge_takes_higher_band, &conds)?);
+            indicators.push(compile_indicator(
+                ind,
+                0,
+                spec.edge_takes_higher_band,
+                &conds,
+            )?);
         }
         Ok(LocalRules {
             info: LocalInfo {

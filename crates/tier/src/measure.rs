@@ -146,9 +146,10 @@ impl Measure {
             M::DebtRatioPct => num(p.debt_ratio_pct, Field::DebtRatioPct),
             M::NetProfit => num(p.net_profit, Field::NetProfit),
             M::NicheYears => num(p.niche_years, Field::NicheYears),
-            M::StrategicEmergingProduct => {
-                flag(p.strategic_emerging_product, Field::StrategicEmergingProduct)
-            }
+            M::StrategicEmergingProduct => flag(
+                p.strategic_emerging_product,
+                Field::StrategicEmergingProduct,
+            ),
             M::DigitalLevel => num(p.digital_level.map(f64::from), Field::DigitalLevel),
             M::QualityAward => flag(p.quality_award, Field::QualityAward),
             M::QualityCertification => flag(p.quality_certification, Field::QualityCertification),

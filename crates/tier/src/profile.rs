@@ -518,7 +518,10 @@ mod tests {
             province_code: Some("33".into()),
             ..Default::default()
         };
-        assert!(matches!(code.validate(), Err(ProfileError::ProvinceCode(_))));
+        assert!(matches!(
+            code.validate(),
+            Err(ProfileError::ProvinceCode(_))
+        ));
         assert_eq!(EnterpriseProfile::default().validate(), Ok(()));
     }
 }

@@ -229,7 +229,8 @@ impl TierRules {
     /// assert!(TierRules::from_toml("id = 1").is_err());
     /// ```
     pub fn from_toml(text: &str) -> Result<TierRules, RulesError> {
-        let spec: EditionSpec = toml::from_str(text).map_err(|e| RulesError::Toml(e.to_string()))?;
+        let spec: EditionSpec =
+            toml::from_str(text).map_err(|e| RulesError::Toml(e.to_string()))?;
         compile(spec)
     }
 
@@ -251,8 +252,14 @@ impl TierRules {
 }
 
 fn compile(spec: EditionSpec) -> Result<TierRules, RulesError> {
-    let edition: Edition = spec.edition.parse().map_err(|e: UnknownName| invalid("edition", &e.to_string()))?;
-    let tier: Tier = spec.tier.parse().map_err(|e: UnknownName| invalid("tier", &e.to_string()))?;
+    let edition: Edition = spec
+        .edition
+        .parse()
+        .map_err(|e: UnknownName| invalid("edition", &e.to_string()))?;
+    let tier: Tier = spec
+        .tier
+        .parse()
+        .map_err(|e: UnknownName| invalid("tier", &e.to_string()))?;
     let conds = CondCompiler {
         defines: &spec.defines,
     };
@@ -260,7 +267,10 @@ fn compile(spec: EditionSpec) -> Result<TierRules, RulesError> {
     let scoring = match &spec.scoring {
         None => {
             if !spec.dimensions.is_empty() || !spec.indicators.is_empty() {
-                return Err(invalid("scoring", "dimensions and indicators need a [scoring] table"));
+                return Err(invalid(
+                    "scoring",
+                    "dimensions and indicators need a [scoring] table",
+                ));
             }
             None
         }
@@ -282,7 +292,9 @@ fn compile(spec: EditionSpec) -> Result<TierRules, RulesError> {
             if dimensions.len() > crate::evaluate::MAX_DIMENSIONS {
                 return Err(invalid("dimensions", "at most 8 dimensions"));
             }
-            let local: Vec<usize> = (0..dimensions.len()).filter(|i| dimensions[*i].local).collect();
+            let local: Vec<usize> = (0..dimensions.len())
+                .filter(|i| dimensions[*i].local)
+                .collect();
             if local.len() > 1 {
                 return Err(invalid("dimensions", "at most one dimension is local"));
             }
@@ -302,16 +314,28 @@ fn compile(spec: EditionSpec) -> Result<TierRules, RulesError> {
                         name: dim_id.to_owned(),
                     })?;
                 if dimensions[dim].local {
-                    return Err(invalid(&at, "the local dimension is filled by provincial files"));
+                    return Err(invalid(
+                        &at,
+                        "the local dimension is filled by provincial files",
+                    ));
                 }
                 if indicators.iter().any(|x| x.id == ind.id) {
                     return Err(RulesError::DuplicateId(ind.id.clone()));
                 }
-                indicators.push(compile_indicator(ind, dim, s.edge_takes_higher_band, &conds)?);
+                indicators.push(compile_indicator(
+                    ind,
+                    dim,
+                    s.edge_takes_higher_band,
+                    &conds,
+                )?);
             }
             // The maxima must add up, so a typo in one table cannot pass unnoticed.
             for (i, d) in dimensions.iter().enumerate() {
-                let sum: f64 = indicators.iter().filter(|x| x.dimension == i).map(|x| x.max).sum();
+                let sum: f64 = indicators
+                    .iter()
+                    .filter(|x| x.dimension == i)
+                    .map(|x| x.max)
+                    .sum();
                 if !d.local && sum != d.max {
                     return Err(invalid(
                         &format!("dimensions[{}]", d.id),
@@ -319,14 +343,20 @@ fn compile(spec: EditionSpec) -> Result<TierRules, RulesError> {
                     ));
                 }
                 if d.minimum.is_some_and(|m| m > d.max) {
-                    return Err(invalid(&format!("dimensions[{}]", d.id), "minimum above max"));
+                    return Err(invalid(
+                        &format!("dimensions[{}]", d.id),
+                        "minimum above max",
+                    ));
                 }
             }
             let total: f64 = dimensions.iter().map(|d| d.max).sum();
             if total != s.max || s.pass_total > s.max {
                 return Err(invalid(
                     "scoring",
-                    &format!("dimension maxima add up to {total}; max is {}, pass_total {}", s.max, s.pass_total),
+                    &format!(
+                        "dimension maxima add up to {total}; max is {}, pass_total {}",
+                        s.max, s.pass_total
+                    ),
                 ));
             }
             Some(Scoring {
