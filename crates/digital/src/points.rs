@@ -72,15 +72,15 @@ impl std::iter::Sum for Points {
 }
 
 impl fmt::Display for Points {
-    /// Shortest decimal form: `60`, `57.5`, `1.875`.
+    /// Shortest decimal form: `60`, `57.5`, `1.875` (honours width and alignment).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let whole = self.0 / 1000;
         let frac = self.0 % 1000;
         if frac == 0 {
-            return write!(f, "{whole}");
+            return f.pad(&whole.to_string());
         }
         let digits = format!("{frac:03}");
-        write!(f, "{whole}.{}", digits.trim_end_matches('0'))
+        f.pad(&format!("{whole}.{}", digits.trim_end_matches('0')))
     }
 }
 
@@ -130,5 +130,6 @@ mod tests {
         assert_eq!(Points(1_875).to_string(), "1.875");
         assert_eq!(Points(59_990).to_string(), "59.99");
         assert_eq!(Points(0).to_string(), "0");
+        assert_eq!(format!("[{:>6}]", Points(57_500)), "[  57.5]");
     }
 }

@@ -195,7 +195,11 @@ impl ValidationError {
                 question,
                 expected,
                 found,
-            } => format!("题目“{question}”应填写 {expected}，实际为 {found}"),
+            } => format!(
+                "题目“{question}”应填写{}，实际为{}",
+                shape_zh(expected),
+                shape_zh(found)
+            ),
             E::NumberOutOfRange {
                 question,
                 field,
@@ -218,6 +222,18 @@ impl ValidationError {
                 format!("总分 {value} 超出范围 {min}–{max}")
             }
         }
+    }
+}
+
+/// The answer shapes named in [`ValidationError::WrongAnswerKind`], in Chinese.
+fn shape_zh(shape: &str) -> &str {
+    match shape {
+        "one option id" | "an option id" => "一个选项 id",
+        "a list of option ids" => "选项 id 列表",
+        "a number or a band's option id" => "数值或分段选项 id",
+        "{before, after} or a direction's option id" => "{before, after} 或变化方向选项 id",
+        "a number" => "数值",
+        other => other,
     }
 }
 
