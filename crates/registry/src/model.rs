@@ -89,7 +89,7 @@ pub struct Derived {
     pub year: i32,
     /// "large" | "medium" | "small" | "micro", or None when it cannot be classified.
     pub size_class: Option<String>,
-    /// The size-class edition id, e.g. "size-2011".
+    /// The size-class edition id as the size crate names it, e.g. "2011".
     pub size_edition: String,
     /// The full explanation as the rules crate returned it.
     pub size_explanation: serde_json::Value,

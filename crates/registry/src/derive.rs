@@ -1,0 +1,309 @@
+//! Derived values: the size class and the tier verdicts of each year on file, computed with the
+//! official rules (`shangyun_rules::size`, `shangyun_rules::tier`) and stored with the edition
+//! ids that produced them.
+//!
+//! How registry fields feed the rules:
+//!
+//! * **Size class** (edition `2011`): industry code, X = `employees`, Y = `revenue`,
+//!   Z = `assets` of that year.
+//! * **Tier verdicts**, every tier under every edition (2022 and 2026 run side by side): the
+//!   year's figures as "last completed year", the two years before as `_prev` / `_prev2`;
+//!   `is_sme` from that year's size class; titles held from the registry's titles (none
+//!   recorded = unknown, not "none"), valid on 1 January of the following year, when the
+//!   assessment of a year's figures takes place. Everything the registry does not record
+//!   (awards, niche years, certifications, …) stays unknown, so most verdicts are
+//!   `not-enough-data` naming the missing fields, and `not-eligible` when a recorded figure
+//!   already fails.
+//!
+//! The stored explanations are compact (outcome, checks that failed, missing fields, points);
+//! the rule crates give the full account when asked for one enterprise.
+
+use crate::model::{AnnualFigures, Derived, Enterprise, Tier, TierDerived, Title};
+use chrono::Datelike;
+use serde_json::{Value, json};
+use shangyun_rules::size::{self, Metrics, SizeClass, SizeEdition, SizeOutcome};
+use shangyun_rules::tier::{
+    self as tiers, Date, Edition, EnterpriseProfile, Outcome, TierVerdict, TitleHeld, TitleKind,
+};
+
+/// The size-class edition every [`Derived`] is computed with.
+pub fn size_edition_id() -> &'static str {
+    &SizeEdition::edition_2011().info().id
+}
+
+/// The tier edition ids evaluated for every year, in the order of [`Derived::tiers`].
+pub fn tier_edition_ids() -> Vec<String> {
+    evaluated()
+        .filter_map(|(edition, tier)| tiers::rules(edition, tier).ok())
+        .map(|rules| rules.info().id.clone())
+        .collect()
+}
+
+/// One [`Derived`] per entry of `figures`, in the same order. `figures` holds every year on
+/// file for the enterprise (earlier years feed growth and two-year conditions); `titles`
+/// every title recorded.
+///
+/// ```
+/// use shangyun_registry::{AnnualFigures, Enterprise, derive::derive_enterprise};
+///
+/// let enterprise = Enterprise {
+///     uscc: "91330106MA27XK7R3B".into(),
+///     name: "示例".into(),
+///     registered_region: "330106".into(),
+///     operating_region: None,
+///     industry: "C3311".into(),
+///     founded: None,
+///     contact_name: None,
+///     contact_phone: None,
+///     contact_email: None,
+/// };
+/// let year = AnnualFigures {
+///     uscc: enterprise.uscc.clone(),
+///     year: 2024,
+///     employees: Some(500),
+///     revenue: Some(1500.0),
+///     ..AnnualFigures::default()
+/// };
+/// let derived = derive_enterprise(&enterprise, &[year], &[]);
+/// assert_eq!(derived[0].size_class.as_deref(), Some("small")); // the standard's worked example
+/// assert_eq!(derived[0].size_edition, "2011"); // the edition id the size crate reports
+/// assert_eq!(derived[0].tiers.len(), 6); // 3 tiers × 2 editions
+/// ```
+pub fn derive_enterprise(
+    enterprise: &Enterprise,
+    figures: &[AnnualFigures],
+    titles: &[Title],
+) -> Vec<Derived> {
+    figures
+        .iter()
+        .map(|year| derive_year(enterprise, year, figures, titles))
+        .collect()
+}
+
+fn derive_year(
+    enterprise: &Enterprise,
+    year: &AnnualFigures,
+    all_years: &[AnnualFigures],
+    titles: &[Title],
+) -> Derived {
+    let (size_class, size_edition, size_explanation) = classify_size(enterprise, year);
+    let prior = |back: i32| all_years.iter().find(|f| f.year == year.year - back);
+    let profile = tier_profile(enterprise, year, prior(1), prior(2), titles, size_class);
+    let tiers = evaluated()
+        .map(|(edition, tier)| evaluate_tier(edition, tier, &profile))
+        .collect();
+    Derived {
+        uscc: enterprise.uscc.clone(),
+        year: year.year,
+        size_class: size_class.map(|c| c.name_en().to_owned()),
+        size_edition,
+        size_explanation,
+        tiers,
+    }
+}
+
+/// Every (edition, tier) pair, editions oldest first.
+fn evaluated() -> impl Iterator<Item = (Edition, tiers::Tier)> {
+    Edition::ALL
+        .into_iter()
+        .flat_map(|e| tiers::Tier::ALL.into_iter().map(move |t| (e, t)))
+}
+
+fn classify_size(
+    enterprise: &Enterprise,
+    year: &AnnualFigures,
+) -> (Option<SizeClass>, String, Value) {
+    let edition = size_edition_id().to_owned();
+    let employees = match year.employees.map(u32::try_from).transpose() {
+        Ok(n) => n,
+        Err(_) => {
+            return (
+                None,
+                edition,
+                json!({ "outcome": "invalid", "error": "employees out of range" }),
+            );
+        }
+    };
+    let metrics = Metrics {
+        employees,
+        revenue_wan: year.revenue,
+        assets_wan: year.assets,
+    };
+    match size::classify(&enterprise.industry, &metrics) {
+        Ok(outcome) => {
+            let explanation = size_explanation(&outcome);
+            (outcome.class(), outcome.edition().id.clone(), explanation)
+        }
+        Err(e) => (
+            None,
+            edition,
+            json!({ "outcome": "invalid", "error": e.to_string() }),
+        ),
+    }
+}
+
+fn size_explanation(outcome: &SizeOutcome<'_>) -> Value {
+    match outcome {
+        SizeOutcome::Classified(c) => json!({
+            "outcome": "classified",
+            "class": c.class,
+            "group": c.group.id,
+            "group_zh": c.group.name_zh,
+            "checks": c.checks,
+            "decided_by": c.decided_by,
+            "missed": c.missed,
+        }),
+        SizeOutcome::MissingMetrics(m) => json!({
+            "outcome": "missing_metrics",
+            "group": m.group.id,
+            "group_zh": m.group.name_zh,
+            "missing": m.missing,
+        }),
+        SizeOutcome::NotCovered(n) => json!({
+            "outcome": "not_covered",
+            "reason_zh": n.exclusion.reason_zh,
+            "reason_en": n.exclusion.reason_en,
+        }),
+        SizeOutcome::IndustryTooBroad(_) => json!({
+            "outcome": "industry_too_broad",
+            "reason_en": "the industry code spans several size groups; give a 4-digit class",
+        }),
+    }
+}
+
+fn tier_profile(
+    enterprise: &Enterprise,
+    year: &AnnualFigures,
+    prev: Option<&AnnualFigures>,
+    prev2: Option<&AnnualFigures>,
+    titles: &[Title],
+    size_class: Option<SizeClass>,
+) -> EnterpriseProfile {
+    let count = |n: Option<i64>| n.and_then(|n| u32::try_from(n).ok());
+    let province_code = Some(enterprise.registered_region.clone())
+        .filter(|r| r.len() == 6 && r.bytes().all(|b| b.is_ascii_digit()));
+    let as_of = u16::try_from(year.year + 1)
+        .ok()
+        .and_then(|y| Date::new(y, 1, 1));
+    let held: Vec<TitleHeld> = titles.iter().map(title_held).collect();
+    EnterpriseProfile {
+        as_of,
+        province_code,
+        revenue: year.revenue,
+        revenue_prev: prev.and_then(|f| f.revenue),
+        revenue_prev2: prev2.and_then(|f| f.revenue),
+        main_revenue: year.main_business_revenue,
+        main_revenue_prev: prev.and_then(|f| f.main_business_revenue),
+        main_revenue_prev2: prev2.and_then(|f| f.main_business_revenue),
+        rd_spend: year.rd_spend,
+        rd_spend_prev: prev.and_then(|f| f.rd_spend),
+        rd_staff: count(year.rd_staff),
+        total_staff: count(year.employees),
+        ip_high_value_class1: count(year.ip_class1_high_value),
+        ip_class1: count(year.ip_class1),
+        ip_class2: count(year.ip_class2),
+        debt_ratio_pct: year.debt_ratio,
+        net_profit: year.net_profit,
+        is_sme: size_class.map(SizeClass::is_sme),
+        titles: (!held.is_empty()).then_some(held),
+        ..EnterpriseProfile::default()
+    }
+}
+
+fn title_held(title: &Title) -> TitleHeld {
+    let kind = match title.tier {
+        Tier::Innovative if title.edition.starts_with("2026") => TitleKind::TechInnovativeSme,
+        Tier::Innovative => TitleKind::InnovativeSme,
+        Tier::Specialized => TitleKind::SpecializedSme,
+        Tier::LittleGiant => TitleKind::LittleGiant,
+    };
+    let expires = title.expires;
+    let expires_on = u16::try_from(expires.year()).ok().and_then(|y| {
+        Date::new(
+            y,
+            u8::try_from(expires.month()).ok()?,
+            u8::try_from(expires.day()).ok()?,
+        )
+    });
+    TitleHeld {
+        title: kind,
+        edition: Some(title.edition.clone()),
+        expires_on,
+    }
+}
+
+fn registry_tier(tier: tiers::Tier) -> Tier {
+    match tier {
+        tiers::Tier::Innovative => Tier::Innovative,
+        tiers::Tier::Specialized => Tier::Specialized,
+        tiers::Tier::LittleGiant => Tier::LittleGiant,
+    }
+}
+
+fn evaluate_tier(edition: Edition, tier: tiers::Tier, profile: &EnterpriseProfile) -> TierDerived {
+    let fallback_id = format!("tier-{}-{}", edition.name(), tier.name());
+    let rules = match tiers::rules(edition, tier) {
+        Ok(rules) => rules,
+        Err(e) => return invalid_verdict(tier, fallback_id, e.to_string()),
+    };
+    match rules.evaluate(profile) {
+        Ok(verdict) => TierDerived {
+            tier: registry_tier(tier),
+            edition: verdict.edition.id.clone(),
+            outcome: outcome_key(&verdict.outcome).to_owned(),
+            explanation: tier_explanation(&verdict),
+        },
+        Err(e) => invalid_verdict(tier, rules.info().id.clone(), e.to_string()),
+    }
+}
+
+/// A verdict that could not be computed: the figures are unusable for the rules (e.g. a
+/// negative R&D spend); stored as not-enough-data with the reason.
+fn invalid_verdict(tier: tiers::Tier, edition: String, error: String) -> TierDerived {
+    TierDerived {
+        tier: registry_tier(tier),
+        edition,
+        outcome: "not-enough-data".to_owned(),
+        explanation: json!({ "outcome": "invalid", "error": error }),
+    }
+}
+
+fn outcome_key(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Eligible => "eligible",
+        Outcome::NotEligible => "not-eligible",
+        Outcome::NotEnoughData { .. } => "not-enough-data",
+    }
+}
+
+fn tier_explanation(verdict: &TierVerdict<'_>) -> Value {
+    let failed: Vec<Value> = verdict
+        .failed
+        .iter()
+        .map(|f| {
+            json!({
+                "condition": f.condition,
+                "check": f.check,
+                "check_zh": f.check_zh,
+                "value": f.value,
+                "op": f.op,
+                "threshold": f.threshold,
+            })
+        })
+        .collect();
+    let missing: &[&str] = match &verdict.outcome {
+        Outcome::NotEnoughData { missing } => missing,
+        _ => &[],
+    };
+    json!({
+        "outcome": outcome_key(&verdict.outcome),
+        "missing": missing,
+        "failed": failed,
+        "direct_route": verdict.direct_route,
+        "score": verdict.score.as_ref().map(|s| json!({
+            "total": s.total,
+            "pass_total": s.pass_total,
+            "max": s.max,
+        })),
+    })
+}

@@ -1,0 +1,143 @@
+//! The SQL each backend must provide. The flows in `flows.rs` are written once against this
+//! trait; `sqlite.rs` and `postgres.rs` hold the only SQL of the crate.
+
+use crate::error::StoreResult;
+use crate::filter::RegistryFilter;
+use crate::plan::{DerivedRow, Existing};
+use crate::records::{AuditEntry, AuditQuery, BatchProgress, ImportJournal};
+use chrono::{DateTime, Utc};
+use shangyun_registry::{AnnualFigures, Derived, Enterprise, Title};
+use std::collections::HashMap;
+
+/// A connection of backend `B` (a pooled connection or an open transaction derefs to it).
+pub(crate) type Conn<B> = <<B as Backend>::Db as sqlx::Database>::Connection;
+
+/// An audit entry about to be written.
+#[derive(Debug, Clone)]
+pub(crate) struct NewAudit {
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_key: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// The statements a backend runs. Writes take the rows to write and never decide anything.
+pub(crate) trait Backend: Sync {
+    type Db: sqlx::Database;
+
+    /// The database named in messages (path, or URL without password).
+    fn target(&self) -> &str;
+
+    fn pool(&self) -> &sqlx::Pool<Self::Db>;
+
+    /// Starts a transaction that writes (SQLite takes the write lock at once, so two writers
+    /// queue instead of failing half-way).
+    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, Self::Db>>;
+
+    /// Starts a read-only transaction: one consistent snapshot for a page and its children.
+    async fn begin_read(&self) -> StoreResult<sqlx::Transaction<'static, Self::Db>>;
+
+    async fn migrate(&self) -> StoreResult<()>;
+
+    /// The stored enterprises among `usccs`.
+    async fn load_enterprises(
+        &self,
+        conn: &mut Conn<Self>,
+        usccs: &[&str],
+    ) -> StoreResult<HashMap<String, Enterprise>>;
+
+    /// Figures and titles stored for `usccs`, into `existing`.
+    async fn load_children(
+        &self,
+        conn: &mut Conn<Self>,
+        usccs: &[&str],
+        existing: &mut Existing,
+    ) -> StoreResult<()>;
+
+    async fn load_derived(
+        &self,
+        conn: &mut Conn<Self>,
+        usccs: &[&str],
+    ) -> StoreResult<HashMap<String, Vec<Derived>>>;
+
+    async fn write_enterprises(
+        &self,
+        conn: &mut Conn<Self>,
+        rows: &[&Enterprise],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    async fn write_figures(&self, conn: &mut Conn<Self>, rows: &[&AnnualFigures])
+    -> StoreResult<()>;
+
+    async fn write_titles(&self, conn: &mut Conn<Self>, rows: &[&Title]) -> StoreResult<()>;
+
+    async fn write_derived(
+        &self,
+        conn: &mut Conn<Self>,
+        rows: &[DerivedRow],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    async fn append_audit(
+        &self,
+        conn: &mut Conn<Self>,
+        actor: &str,
+        now: DateTime<Utc>,
+        entries: &[NewAudit],
+    ) -> StoreResult<()>;
+
+    async fn read_audit(
+        &self,
+        conn: &mut Conn<Self>,
+        query: &AuditQuery,
+    ) -> StoreResult<Vec<AuditEntry>>;
+
+    /// Enterprises matching `filter` with USCC > `after`, in USCC order, at most `limit`.
+    async fn select_enterprises(
+        &self,
+        conn: &mut Conn<Self>,
+        filter: &RegistryFilter,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<Enterprise>>;
+
+    async fn count_enterprises(
+        &self,
+        conn: &mut Conn<Self>,
+        filter: &RegistryFilter,
+    ) -> StoreResult<u64>;
+
+    async fn insert_import(
+        &self,
+        conn: &mut Conn<Self>,
+        file_name: &str,
+        file_hash: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ImportJournal>;
+
+    /// The journal entries of a file hash, newest first.
+    async fn imports_by_hash(
+        &self,
+        conn: &mut Conn<Self>,
+        file_hash: Option<&str>,
+    ) -> StoreResult<Vec<ImportJournal>>;
+
+    async fn get_import(&self, conn: &mut Conn<Self>, id: i64)
+    -> StoreResult<Option<ImportJournal>>;
+
+    async fn advance_import(
+        &self,
+        conn: &mut Conn<Self>,
+        progress: &BatchProgress,
+    ) -> StoreResult<bool>;
+
+    async fn finish_import(
+        &self,
+        conn: &mut Conn<Self>,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+}

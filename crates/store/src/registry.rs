@@ -1,0 +1,299 @@
+//! [`Registry`]: the one public handle on the store, whichever backend holds the data.
+
+use crate::backend::Backend;
+use crate::error::StoreResult;
+use crate::filter::RegistryFilter;
+use crate::flows::{self, AuditMode};
+use crate::location::DatabaseLocation;
+use crate::postgres::PgBackend;
+use crate::records::{
+    AuditEntry, AuditQuery, BatchProgress, ClassifySummary, EnterpriseFile, EnterprisePage,
+    EnterpriseRecord, ImportJournal, Progress, UpsertSummary,
+};
+use crate::sqlite::SqliteBackend;
+use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
+use shangyun_registry::Title;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How to open a [`Registry`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// How long a write waits for another program's write lock (SQLite) or a connection
+    /// (PostgreSQL) before giving up with [`StoreError::Locked`](crate::StoreError::Locked) /
+    /// [`StoreError::Unreachable`](crate::StoreError::Unreachable).
+    pub wait: Duration,
+    /// Apply pending migrations on open (the default). Off, the schema must already be current.
+    pub migrate: bool,
+    /// Who is acting, written into every audit entry.
+    pub actor: String,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            wait: Duration::from_secs(5),
+            migrate: true,
+            actor: "system".to_owned(),
+        }
+    }
+}
+
+/// The outcome of [`Registry::begin_import`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportStart {
+    /// The journal entry to pass (as `import_id`) to [`Registry::import_batch`].
+    pub journal: ImportJournal,
+    /// An unfinished earlier run of the same file is continued: skip data rows up to and
+    /// including `journal.rows_through`, they are committed.
+    pub resumed: bool,
+    /// Finished earlier runs of the same file (newest first). Re-importing is harmless: rows
+    /// that did not change are not written.
+    pub earlier: Vec<ImportJournal>,
+}
+
+enum Backends {
+    Sqlite(SqliteBackend),
+    Postgres(PgBackend),
+}
+
+/// Runs `$body` with `$b` bound to the concrete backend.
+macro_rules! with_backend {
+    ($self:expr, $b:ident => $body:expr) => {
+        match &*$self.backend {
+            Backends::Sqlite($b) => $body,
+            Backends::Postgres($b) => $body,
+        }
+    };
+}
+
+/// The enterprise registry (一企一档) in SQLite or PostgreSQL. Cheap to clone (the connection
+/// pool is shared); every method is one transaction and is safe to call from several tasks.
+///
+/// ```
+/// use shangyun_registry::{AnnualFigures, Enterprise};
+/// use shangyun_store::{EnterpriseRecord, Registry, RegistryFilter};
+///
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
+/// let registry = Registry::open(&dir.path().join("registry.db").to_string_lossy()).await?;
+/// let enterprise = Enterprise {
+///     uscc: "91330106MA27XK7R3B".into(),
+///     name: "杭州示例科技有限公司".into(),
+///     registered_region: "330106".into(),
+///     operating_region: None,
+///     industry: "6511".into(),
+///     founded: None,
+///     contact_name: None,
+///     contact_phone: None,
+///     contact_email: None,
+/// };
+/// let figures = AnnualFigures {
+///     uscc: enterprise.uscc.clone(),
+///     year: 2024,
+///     employees: Some(80),
+///     revenue: Some(3_000.0),
+///     ..AnnualFigures::default()
+/// };
+/// let summary = registry.upsert(&EnterpriseRecord::new(enterprise, vec![figures])).await?;
+/// assert_eq!(summary.enterprises_inserted, 1);
+///
+/// let file = registry.get("91330106MA27XK7R3B").await?.expect("just stored");
+/// assert_eq!(file.figures[0].employees, Some(80));
+/// assert_eq!(registry.count(&RegistryFilter::default()).await?, 1);
+/// # Ok(())
+/// # }
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(demo())
+/// #     .map_err(|e| std::io::Error::other(e.to_string()))?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Registry {
+    backend: Arc<Backends>,
+    location: Arc<DatabaseLocation>,
+    actor: Arc<str>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry")
+            .field("database", &self.location.display_target())
+            .field("actor", &self.actor)
+            .finish()
+    }
+}
+
+impl Registry {
+    /// Opens the registry at `database` (see [`DatabaseLocation::parse`]) with default
+    /// options: migrations applied, 5 s lock wait, actor `system`.
+    pub async fn open(database: &str) -> StoreResult<Registry> {
+        let location = DatabaseLocation::parse(database)?;
+        Self::open_location(&location, &OpenOptions::default()).await
+    }
+
+    /// Opens the registry at `location`.
+    pub async fn open_location(
+        location: &DatabaseLocation,
+        options: &OpenOptions,
+    ) -> StoreResult<Registry> {
+        let backend = match location {
+            DatabaseLocation::Sqlite { path } => {
+                Backends::Sqlite(SqliteBackend::open(path, options.wait).await?)
+            }
+            DatabaseLocation::Postgres { url } => Backends::Postgres(
+                PgBackend::open(url, location.display_target(), options.wait).await?,
+            ),
+        };
+        let registry = Registry {
+            backend: Arc::new(backend),
+            location: Arc::new(location.clone()),
+            actor: Arc::from(options.actor.as_str()),
+        };
+        if options.migrate {
+            registry.migrate().await?;
+        }
+        Ok(registry)
+    }
+
+    /// The same registry, acting as `actor` in the audit log.
+    pub fn with_actor(&self, actor: &str) -> Registry {
+        Registry {
+            actor: Arc::from(actor),
+            ..self.clone()
+        }
+    }
+
+    /// Who is acting.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Where the data lives.
+    pub fn location(&self) -> &DatabaseLocation {
+        &self.location
+    }
+
+    /// Applies pending migrations; a no-op when the schema is current.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        with_backend!(self, b => b.migrate().await)
+    }
+
+    /// Upserts one enterprise (see [`EnterpriseRecord`] for the contract), recomputing its
+    /// derived values when anything changed, with one audit entry holding before and after.
+    pub async fn upsert(&self, record: &EnterpriseRecord) -> StoreResult<UpsertSummary> {
+        self.upsert_batch(std::slice::from_ref(record)).await
+    }
+
+    /// Upserts many enterprises in one transaction, one audit entry per changed enterprise.
+    /// For files, use [`Registry::import_batch`] instead (one audit entry per batch, journal).
+    pub async fn upsert_batch(&self, records: &[EnterpriseRecord]) -> StoreResult<UpsertSummary> {
+        with_backend!(self, b => flows::upsert(b, &self.actor, records, AuditMode::PerRecord).await)
+    }
+
+    /// Adds (or replaces, by tier and issue date) a title of a stored enterprise and
+    /// re-derives its tier verdicts.
+    pub async fn add_title(&self, title: &Title) -> StoreResult<UpsertSummary> {
+        with_backend!(self, b => flows::add_title(b, &self.actor, title).await)
+    }
+
+    /// Starts (or resumes) the journal of an import of `file_name` whose content hashes to
+    /// `file_hash`.
+    pub async fn begin_import(&self, file_name: &str, file_hash: &str) -> StoreResult<ImportStart> {
+        let (journal, resumed, earlier) = with_backend!(self, b =>
+            flows::begin_import(b, &self.actor, file_name, file_hash).await)?;
+        Ok(ImportStart {
+            journal,
+            resumed,
+            earlier,
+        })
+    }
+
+    /// Upserts one batch of an import in one transaction: the records, their derived values,
+    /// the journal's progress and ONE audit entry naming the file and the counts. Either all of
+    /// it is committed or none, so a killed import resumes exactly after the last batch.
+    pub async fn import_batch(
+        &self,
+        progress: &BatchProgress,
+        records: &[EnterpriseRecord],
+    ) -> StoreResult<UpsertSummary> {
+        with_backend!(self, b =>
+            flows::upsert(b, &self.actor, records, AuditMode::ImportBatch(progress)).await)
+    }
+
+    /// Marks an import finished and audits its totals.
+    pub async fn finish_import(&self, import_id: i64) -> StoreResult<ImportJournal> {
+        with_backend!(self, b => flows::finish_import(b, &self.actor, import_id).await)
+    }
+
+    /// The import journal, newest first; only runs of one file when `file_hash` is given.
+    pub async fn imports(&self, file_hash: Option<&str>) -> StoreResult<Vec<ImportJournal>> {
+        with_backend!(self, b => flows::imports(b, file_hash).await)
+    }
+
+    /// Everything stored about one enterprise, or `None`.
+    pub async fn get(&self, uscc: &str) -> StoreResult<Option<EnterpriseFile>> {
+        with_backend!(self, b => flows::get(b, uscc).await)
+    }
+
+    /// One page of enterprises matching `filter`, in USCC order, after the USCC `after`.
+    pub async fn page(
+        &self,
+        filter: &RegistryFilter,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<EnterprisePage> {
+        with_backend!(self, b => flows::page(b, filter, after, limit).await)
+    }
+
+    /// How many enterprises match `filter`.
+    pub async fn count(&self, filter: &RegistryFilter) -> StoreResult<u64> {
+        with_backend!(self, b => flows::count(b, filter).await)
+    }
+
+    /// Every enterprise matching `filter`, in USCC order, read `page_size` at a time: memory
+    /// stays flat whatever the registry's size. Each page is a consistent snapshot; writes
+    /// committed between pages show up in later pages.
+    pub fn stream(
+        &self,
+        filter: RegistryFilter,
+        page_size: u32,
+    ) -> impl Stream<Item = StoreResult<EnterpriseFile>> + Send + 'static {
+        let registry = self.clone();
+        // State: the USCC to continue after, or `None` once the last page was read.
+        let start: Option<Option<String>> = Some(None);
+        stream::try_unfold(
+            (registry, filter, start),
+            move |(registry, filter, cursor)| async move {
+                let Some(after) = cursor else {
+                    return Ok(None);
+                };
+                let page = registry.page(&filter, after.as_deref(), page_size).await?;
+                let next = page.next_after.clone().map(Some);
+                Ok(Some((page.files, (registry, filter, next))))
+            },
+        )
+        .map_ok(|files| stream::iter(files.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+    }
+
+    /// Recomputes every derived value (after a rule update), `batch_size` enterprises per
+    /// transaction, calling `on_progress` after each batch. One audit entry for the run.
+    pub async fn classify_all(
+        &self,
+        batch_size: u32,
+        on_progress: impl FnMut(Progress) + Send,
+    ) -> StoreResult<ClassifySummary> {
+        with_backend!(self, b => flows::classify_all(b, &self.actor, batch_size, on_progress).await)
+    }
+
+    /// Audit entries, newest first.
+    pub async fn audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+        with_backend!(self, b => flows::audit(b, query).await)
+    }
+
+    /// Closes every connection (waits for running statements). Later calls fail.
+    pub async fn close(&self) {
+        with_backend!(self, b => b.pool().close().await)
+    }
+}

@@ -1,0 +1,147 @@
+//! Conversions between stored columns and domain values shared by both backends: JSON
+//! columns, tier names, counts.
+
+use crate::error::{StoreError, StoreResult};
+use crate::filter::tier_from_key;
+use crate::plan::DerivedRow;
+use crate::records::AuditEntry;
+use crate::backend::NewAudit;
+use chrono::{DateTime, NaiveDate, Utc};
+use shangyun_registry::{Derived, TierDerived, Title};
+
+/// A stored count (never negative) as `u64`.
+pub(crate) fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// A count as the signed integer SQL stores.
+pub(crate) fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(
+    value: &T,
+    what: &'static str,
+    key: &str,
+) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::corrupt(what, key, e))
+}
+
+/// The JSON columns of a derived row, encoded once.
+pub(crate) struct EncodedDerived {
+    pub size_explanation: String,
+    pub tiers: String,
+}
+
+impl EncodedDerived {
+    pub fn new(row: &DerivedRow) -> StoreResult<Self> {
+        let d = &row.derived;
+        Ok(EncodedDerived {
+            size_explanation: to_json(&d.size_explanation, "size explanation", &d.uscc)?,
+            tiers: to_json(&d.tiers, "tier verdicts", &d.uscc)?,
+        })
+    }
+}
+
+/// The JSON columns of an audit entry.
+pub(crate) struct EncodedAudit {
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl EncodedAudit {
+    pub fn new(entry: &NewAudit) -> StoreResult<Self> {
+        let encode = |v: &Option<serde_json::Value>| {
+            v.as_ref()
+                .map(|v| to_json(v, "audit entry", &entry.entity_key))
+                .transpose()
+        };
+        Ok(EncodedAudit {
+            before: encode(&entry.before)?,
+            after: encode(&entry.after)?,
+        })
+    }
+}
+
+/// A `titles` row as read, before the tier name is checked.
+pub(crate) struct TitleParts {
+    pub uscc: String,
+    pub tier: String,
+    pub issued: NaiveDate,
+    pub expires: NaiveDate,
+    pub edition: String,
+}
+
+impl TitleParts {
+    pub fn into_title(self) -> StoreResult<Title> {
+        let tier = tier_from_key(&self.tier)
+            .ok_or_else(|| StoreError::corrupt("title tier", &self.uscc, &self.tier))?;
+        Ok(Title {
+            uscc: self.uscc,
+            tier,
+            issued: self.issued,
+            expires: self.expires,
+            edition: self.edition,
+        })
+    }
+}
+
+/// A `derived` row as read, JSON still text.
+pub(crate) struct DerivedParts {
+    pub uscc: String,
+    pub year: i32,
+    pub size_class: Option<String>,
+    pub size_edition: String,
+    pub size_explanation: String,
+    pub tiers: String,
+}
+
+impl DerivedParts {
+    pub fn into_derived(self) -> StoreResult<Derived> {
+        let size_explanation = serde_json::from_str(&self.size_explanation)
+            .map_err(|e| StoreError::corrupt("size explanation", &self.uscc, e))?;
+        let tiers: Vec<TierDerived> = serde_json::from_str(&self.tiers)
+            .map_err(|e| StoreError::corrupt("tier verdicts", &self.uscc, e))?;
+        Ok(Derived {
+            uscc: self.uscc,
+            year: self.year,
+            size_class: self.size_class,
+            size_edition: self.size_edition,
+            size_explanation,
+            tiers,
+        })
+    }
+}
+
+/// An `audit_log` row as read.
+pub(crate) struct AuditParts {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_key: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl AuditParts {
+    pub fn into_entry(self) -> StoreResult<AuditEntry> {
+        let key = self.entity_key.clone();
+        let decode = |text: Option<String>| {
+            text.map(|t| serde_json::from_str(&t))
+                .transpose()
+                .map_err(|e| StoreError::corrupt("audit entry", &key, e))
+        };
+        Ok(AuditEntry {
+            id: self.id,
+            at: self.at,
+            actor: self.actor,
+            action: self.action,
+            entity: self.entity,
+            before: decode(self.before)?,
+            after: decode(self.after)?,
+            entity_key: self.entity_key,
+        })
+    }
+}

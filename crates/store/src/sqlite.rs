@@ -1,0 +1,651 @@
+//! The embedded backend: one SQLite file in WAL mode. Bulk writes are multi-row
+//! `INSERT … ON CONFLICT DO UPDATE` statements (a few hundred rows each, prepared once and
+//! cached) inside one `BEGIN IMMEDIATE` transaction per batch.
+
+use crate::backend::{Backend, NewAudit};
+use crate::error::{StoreError, StoreResult};
+use crate::filter::{Bind, Compiled, Placeholder, RegistryFilter};
+use crate::migrate::{Flavour, migrator};
+use crate::plan::{DerivedRow, Existing};
+use crate::records::{AuditEntry, AuditQuery, BatchProgress, ImportJournal};
+use crate::rows;
+use chrono::{DateTime, Utc};
+use shangyun_registry::{AnnualFigures, Derived, Enterprise, Tier, Title};
+use sqlx::query::Query;
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool,
+    SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Rows per multi-row statement: 14 columns × 500 stays far below SQLite's 32766 variables.
+const ROWS_PER_STATEMENT: usize = 500;
+/// Keys per `IN (…)` lookup.
+const KEYS_PER_LOOKUP: usize = 1000;
+
+pub(crate) struct SqliteBackend {
+    pool: SqlitePool,
+    target: String,
+}
+
+impl SqliteBackend {
+    /// Opens (creating directory and file when missing) the database at `path`.
+    pub async fn open(path: &Path, busy_timeout: Duration) -> StoreResult<Self> {
+        let target = path.display().to_string();
+        prepare_directory(path)?;
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(busy_timeout)
+            .statement_cache_capacity(256)
+            // 64 MiB page cache per connection; temp b-trees in memory.
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .min_connections(0)
+            .acquire_timeout(busy_timeout + Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::from_sqlx(&target, e))?;
+        // The first connection is opened lazily by some drivers; make sure the file is usable
+        // now, so that a bad path fails at open and not in the middle of an import.
+        sqlx::query("SELECT count(*) FROM sqlite_master")
+            .execute(&pool)
+            .await
+            .map_err(|e| StoreError::from_sqlx(&target, e))?;
+        Ok(SqliteBackend { pool, target })
+    }
+
+    fn err(&self, e: sqlx::Error) -> StoreError {
+        StoreError::from_sqlx(&self.target, e)
+    }
+}
+
+/// Creates the parent directory, and reports a path that cannot hold a database before SQLite
+/// gives its terser "unable to open database file".
+fn prepare_directory(path: &Path) -> StoreResult<()> {
+    let unwritable = |reason: String| StoreError::Unwritable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if path.is_dir() {
+        return Err(unwritable("it is a directory".to_owned()));
+    }
+    let parent: PathBuf = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| unwritable(e.to_string()))?;
+    if !path.exists() {
+        let metadata = std::fs::metadata(&parent).map_err(|e| unwritable(e.to_string()))?;
+        if metadata.permissions().readonly() {
+            return Err(unwritable("its directory is read-only".to_owned()));
+        }
+    }
+    Ok(())
+}
+
+type SqliteQuery<'q> = Query<'q, Sqlite, SqliteArguments>;
+
+fn bind_all<'q>(mut query: SqliteQuery<'q>, binds: &[Bind]) -> SqliteQuery<'q> {
+    for bind in binds {
+        query = match bind {
+            Bind::Text(s) => query.bind(s.clone()),
+            Bind::Int(i) => query.bind(*i),
+            Bind::Bool(b) => query.bind(*b),
+            Bind::Date(d) => query.bind(*d),
+        };
+    }
+    query
+}
+
+/// `?1, ?2, …, ?n` starting after `offset` placeholders.
+fn marks(offset: usize, n: usize) -> String {
+    (offset + 1..=offset + n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn enterprise_from(row: &SqliteRow) -> Result<Enterprise, sqlx::Error> {
+    Ok(Enterprise {
+        uscc: row.try_get("uscc")?,
+        name: row.try_get("name")?,
+        registered_region: row.try_get("registered_region")?,
+        operating_region: row.try_get("operating_region")?,
+        industry: row.try_get("industry")?,
+        founded: row.try_get("founded")?,
+        contact_name: row.try_get("contact_name")?,
+        contact_phone: row.try_get("contact_phone")?,
+        contact_email: row.try_get("contact_email")?,
+    })
+}
+
+fn figures_from(row: &SqliteRow) -> Result<AnnualFigures, sqlx::Error> {
+    Ok(AnnualFigures {
+        uscc: row.try_get("uscc")?,
+        year: row.try_get("year")?,
+        employees: row.try_get("employees")?,
+        revenue: row.try_get("revenue")?,
+        main_business_revenue: row.try_get("main_business_revenue")?,
+        assets: row.try_get("assets")?,
+        rd_spend: row.try_get("rd_spend")?,
+        rd_staff: row.try_get("rd_staff")?,
+        net_profit: row.try_get("net_profit")?,
+        debt_ratio: row.try_get("debt_ratio")?,
+        ip_class1: row.try_get("ip_class1")?,
+        ip_class1_high_value: row.try_get("ip_class1_high_value")?,
+        ip_class2: row.try_get("ip_class2")?,
+        energy_kwh: row.try_get("energy_kwh")?,
+    })
+}
+
+fn title_parts(row: &SqliteRow) -> Result<rows::TitleParts, sqlx::Error> {
+    Ok(rows::TitleParts {
+        uscc: row.try_get("uscc")?,
+        tier: row.try_get("tier")?,
+        issued: row.try_get("issued")?,
+        expires: row.try_get("expires")?,
+        edition: row.try_get("edition")?,
+    })
+}
+
+fn derived_parts(row: &SqliteRow) -> Result<rows::DerivedParts, sqlx::Error> {
+    Ok(rows::DerivedParts {
+        uscc: row.try_get("uscc")?,
+        year: row.try_get("year")?,
+        size_class: row.try_get("size_class")?,
+        size_edition: row.try_get("size_edition")?,
+        size_explanation: row.try_get("size_explanation")?,
+        tiers: row.try_get("tiers")?,
+    })
+}
+
+fn import_from(row: &SqliteRow) -> Result<ImportJournal, sqlx::Error> {
+    Ok(ImportJournal {
+        id: row.try_get("id")?,
+        file_name: row.try_get("file_name")?,
+        file_hash: row.try_get("file_hash")?,
+        actor: row.try_get("actor")?,
+        started_at: row.try_get("started_at")?,
+        finished_at: row.try_get("finished_at")?,
+        rows_through: rows::count(row.try_get("rows_through")?),
+        rows_ok: rows::count(row.try_get("rows_ok")?),
+        rows_bad: rows::count(row.try_get("rows_bad")?),
+    })
+}
+
+impl Backend for SqliteBackend {
+    type Db = Sqlite;
+
+    fn target(&self) -> &str {
+        &self.target
+    }
+
+    fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, Sqlite>> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn begin_read(&self) -> StoreResult<sqlx::Transaction<'static, Sqlite>> {
+        self.pool.begin().await.map_err(|e| self.err(e))
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        migrator(Flavour::Sqlite)
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::from_migrate(&self.target, e))
+    }
+
+    async fn load_enterprises(
+        &self,
+        conn: &mut SqliteConnection,
+        usccs: &[&str],
+    ) -> StoreResult<HashMap<String, Enterprise>> {
+        let mut out = HashMap::with_capacity(usccs.len());
+        for chunk in usccs.chunks(KEYS_PER_LOOKUP) {
+            let sql = format!(
+                "SELECT * FROM enterprises WHERE uscc IN ({})",
+                marks(0, chunk.len())
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for uscc in chunk {
+                query = query.bind(*uscc);
+            }
+            for row in query.fetch_all(&mut *conn).await.map_err(|e| self.err(e))? {
+                let e = enterprise_from(&row).map_err(|e| self.err(e))?;
+                out.insert(e.uscc.clone(), e);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn load_children(
+        &self,
+        conn: &mut SqliteConnection,
+        usccs: &[&str],
+        existing: &mut Existing,
+    ) -> StoreResult<()> {
+        for chunk in usccs.chunks(KEYS_PER_LOOKUP) {
+            let list = marks(0, chunk.len());
+            let sql = format!("SELECT * FROM annual_figures WHERE uscc IN ({list}) ORDER BY uscc, year");
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for uscc in chunk {
+                query = query.bind(*uscc);
+            }
+            for row in query.fetch_all(&mut *conn).await.map_err(|e| self.err(e))? {
+                let f = figures_from(&row).map_err(|e| self.err(e))?;
+                existing.figures.entry(f.uscc.clone()).or_default().push(f);
+            }
+            let sql = format!("SELECT * FROM titles WHERE uscc IN ({list}) ORDER BY uscc, tier, issued");
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for uscc in chunk {
+                query = query.bind(*uscc);
+            }
+            for row in query.fetch_all(&mut *conn).await.map_err(|e| self.err(e))? {
+                let t = title_parts(&row).map_err(|e| self.err(e))?.into_title()?;
+                existing.titles.entry(t.uscc.clone()).or_default().push(t);
+            }
+        }
+        Ok(())
+    }
+
+    async fn load_derived(
+        &self,
+        conn: &mut SqliteConnection,
+        usccs: &[&str],
+    ) -> StoreResult<HashMap<String, Vec<Derived>>> {
+        let mut out: HashMap<String, Vec<Derived>> = HashMap::new();
+        for chunk in usccs.chunks(KEYS_PER_LOOKUP) {
+            let sql = format!(
+                "SELECT * FROM derived WHERE uscc IN ({}) ORDER BY uscc, year",
+                marks(0, chunk.len())
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for uscc in chunk {
+                query = query.bind(*uscc);
+            }
+            for row in query.fetch_all(&mut *conn).await.map_err(|e| self.err(e))? {
+                let d = derived_parts(&row).map_err(|e| self.err(e))?.into_derived()?;
+                out.entry(d.uscc.clone()).or_default().push(d);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn write_enterprises(
+        &self,
+        conn: &mut SqliteConnection,
+        rows: &[&Enterprise],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO enterprises (uscc, name, registered_region, operating_region, \
+                 industry, founded, contact_name, contact_phone, contact_email, updated_at) ",
+            );
+            qb.push_values(chunk, |mut b, e| {
+                b.push_bind(e.uscc.as_str())
+                    .push_bind(e.name.as_str())
+                    .push_bind(e.registered_region.as_str())
+                    .push_bind(e.operating_region.as_deref())
+                    .push_bind(e.industry.as_str())
+                    .push_bind(e.founded)
+                    .push_bind(e.contact_name.as_deref())
+                    .push_bind(e.contact_phone.as_deref())
+                    .push_bind(e.contact_email.as_deref())
+                    .push_bind(now);
+            });
+            qb.push(
+                " ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, \
+                 registered_region = excluded.registered_region, \
+                 operating_region = excluded.operating_region, industry = excluded.industry, \
+                 founded = excluded.founded, contact_name = excluded.contact_name, \
+                 contact_phone = excluded.contact_phone, contact_email = excluded.contact_email, \
+                 updated_at = excluded.updated_at",
+            );
+            qb.build()
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    async fn write_figures(
+        &self,
+        conn: &mut SqliteConnection,
+        rows: &[&AnnualFigures],
+    ) -> StoreResult<()> {
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO annual_figures (uscc, year, employees, revenue, \
+                 main_business_revenue, assets, rd_spend, rd_staff, net_profit, debt_ratio, \
+                 ip_class1, ip_class1_high_value, ip_class2, energy_kwh) ",
+            );
+            qb.push_values(chunk, |mut b, f| {
+                b.push_bind(f.uscc.as_str())
+                    .push_bind(f.year)
+                    .push_bind(f.employees)
+                    .push_bind(f.revenue)
+                    .push_bind(f.main_business_revenue)
+                    .push_bind(f.assets)
+                    .push_bind(f.rd_spend)
+                    .push_bind(f.rd_staff)
+                    .push_bind(f.net_profit)
+                    .push_bind(f.debt_ratio)
+                    .push_bind(f.ip_class1)
+                    .push_bind(f.ip_class1_high_value)
+                    .push_bind(f.ip_class2)
+                    .push_bind(f.energy_kwh);
+            });
+            qb.push(
+                " ON CONFLICT (uscc, year) DO UPDATE SET employees = excluded.employees, \
+                 revenue = excluded.revenue, \
+                 main_business_revenue = excluded.main_business_revenue, \
+                 assets = excluded.assets, rd_spend = excluded.rd_spend, \
+                 rd_staff = excluded.rd_staff, net_profit = excluded.net_profit, \
+                 debt_ratio = excluded.debt_ratio, ip_class1 = excluded.ip_class1, \
+                 ip_class1_high_value = excluded.ip_class1_high_value, \
+                 ip_class2 = excluded.ip_class2, energy_kwh = excluded.energy_kwh",
+            );
+            qb.build()
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    async fn write_titles(&self, conn: &mut SqliteConnection, rows: &[&Title]) -> StoreResult<()> {
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let mut qb: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT INTO titles (uscc, tier, issued, expires, edition) ");
+            qb.push_values(chunk, |mut b, t| {
+                b.push_bind(t.uscc.as_str())
+                    .push_bind(crate::filter::tier_key(t.tier))
+                    .push_bind(t.issued)
+                    .push_bind(t.expires)
+                    .push_bind(t.edition.as_str());
+            });
+            qb.push(
+                " ON CONFLICT (uscc, tier, issued) DO UPDATE SET expires = excluded.expires, \
+                 edition = excluded.edition",
+            );
+            qb.build()
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    async fn write_derived(
+        &self,
+        conn: &mut SqliteConnection,
+        rows: &[DerivedRow],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let encoded = chunk
+                .iter()
+                .map(rows::EncodedDerived::new)
+                .collect::<StoreResult<Vec<_>>>()?;
+            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO derived (uscc, year, is_latest, size_class, size_edition, \
+                 size_explanation, tier_innovative, tier_specialized, tier_little_giant, tiers, \
+                 computed_at) ",
+            );
+            qb.push_values(chunk.iter().zip(&encoded), |mut b, (row, json)| {
+                let d = &row.derived;
+                b.push_bind(d.uscc.as_str())
+                    .push_bind(d.year)
+                    .push_bind(row.is_latest)
+                    .push_bind(d.size_class.as_deref())
+                    .push_bind(d.size_edition.as_str())
+                    .push_bind(json.size_explanation.as_str())
+                    .push_bind(row.tier_summary(Tier::Innovative))
+                    .push_bind(row.tier_summary(Tier::Specialized))
+                    .push_bind(row.tier_summary(Tier::LittleGiant))
+                    .push_bind(json.tiers.as_str())
+                    .push_bind(now);
+            });
+            qb.push(
+                " ON CONFLICT (uscc, year) DO UPDATE SET is_latest = excluded.is_latest, \
+                 size_class = excluded.size_class, size_edition = excluded.size_edition, \
+                 size_explanation = excluded.size_explanation, \
+                 tier_innovative = excluded.tier_innovative, \
+                 tier_specialized = excluded.tier_specialized, \
+                 tier_little_giant = excluded.tier_little_giant, tiers = excluded.tiers, \
+                 computed_at = excluded.computed_at",
+            );
+            qb.build()
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    async fn append_audit(
+        &self,
+        conn: &mut SqliteConnection,
+        actor: &str,
+        now: DateTime<Utc>,
+        entries: &[NewAudit],
+    ) -> StoreResult<()> {
+        for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+            let encoded = chunk
+                .iter()
+                .map(rows::EncodedAudit::new)
+                .collect::<StoreResult<Vec<_>>>()?;
+            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO audit_log (at, actor, action, entity, entity_key, before_json, \
+                 after_json) ",
+            );
+            qb.push_values(chunk.iter().zip(&encoded), |mut b, (entry, json)| {
+                b.push_bind(now)
+                    .push_bind(actor)
+                    .push_bind(entry.action)
+                    .push_bind(entry.entity)
+                    .push_bind(entry.entity_key.as_str())
+                    .push_bind(json.before.as_deref())
+                    .push_bind(json.after.as_deref());
+            });
+            qb.build()
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    async fn read_audit(
+        &self,
+        conn: &mut SqliteConnection,
+        query: &AuditQuery,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let limit = i64::from(query.limit.unwrap_or(100));
+        let rows = match &query.entity_key {
+            Some(key) => {
+                sqlx::query(
+                    "SELECT * FROM audit_log WHERE entity_key = ?1 ORDER BY id DESC LIMIT ?2",
+                )
+                .bind(key.as_str())
+                .bind(limit)
+                .fetch_all(&mut *conn)
+                .await
+            }
+            None => {
+                sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?1")
+                    .bind(limit)
+                    .fetch_all(&mut *conn)
+                    .await
+            }
+        }
+        .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|row| {
+                let parts = rows::AuditParts {
+                    id: row.try_get("id")?,
+                    at: row.try_get("at")?,
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    entity: row.try_get("entity")?,
+                    entity_key: row.try_get("entity_key")?,
+                    before: row.try_get("before_json")?,
+                    after: row.try_get("after_json")?,
+                };
+                Ok(parts)
+            })
+            .map(|r: Result<rows::AuditParts, sqlx::Error>| {
+                r.map_err(|e| self.err(e)).and_then(rows::AuditParts::into_entry)
+            })
+            .collect()
+    }
+
+    async fn select_enterprises(
+        &self,
+        conn: &mut SqliteConnection,
+        filter: &RegistryFilter,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<Enterprise>> {
+        let mut compiled: Compiled = filter.compile(Placeholder::Question)?;
+        let mut sql = format!("SELECT e.* FROM enterprises e WHERE {}", compiled.sql);
+        if let Some(after) = after {
+            let mark = compiled.bind(Bind::Text(after.to_owned()));
+            sql += &format!(" AND e.uscc > {mark}");
+        }
+        let mark = compiled.bind(Bind::Int(i64::from(limit)));
+        sql += &format!(" ORDER BY e.uscc LIMIT {mark}");
+        let query = bind_all(sqlx::query(AssertSqlSafe(sql)), &compiled.binds);
+        let rows = query.fetch_all(&mut *conn).await.map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|row| enterprise_from(row).map_err(|e| self.err(e)))
+            .collect()
+    }
+
+    async fn count_enterprises(
+        &self,
+        conn: &mut SqliteConnection,
+        filter: &RegistryFilter,
+    ) -> StoreResult<u64> {
+        let compiled = filter.compile(Placeholder::Question)?;
+        let sql = format!("SELECT count(*) FROM enterprises e WHERE {}", compiled.sql);
+        let row = bind_all(sqlx::query(AssertSqlSafe(sql)), &compiled.binds)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| self.err(e))?;
+        let n: i64 = row.try_get(0).map_err(|e| self.err(e))?;
+        Ok(rows::count(n))
+    }
+
+    async fn insert_import(
+        &self,
+        conn: &mut SqliteConnection,
+        file_name: &str,
+        file_hash: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ImportJournal> {
+        let row = sqlx::query(
+            "INSERT INTO imports (file_name, file_hash, actor, started_at) VALUES (?1, ?2, ?3, ?4) \
+             RETURNING *",
+        )
+        .bind(file_name)
+        .bind(file_hash)
+        .bind(actor)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| self.err(e))?;
+        import_from(&row).map_err(|e| self.err(e))
+    }
+
+    async fn imports_by_hash(
+        &self,
+        conn: &mut SqliteConnection,
+        file_hash: Option<&str>,
+    ) -> StoreResult<Vec<ImportJournal>> {
+        let rows = match file_hash {
+            Some(hash) => {
+                sqlx::query("SELECT * FROM imports WHERE file_hash = ?1 ORDER BY id DESC")
+                    .bind(hash)
+                    .fetch_all(&mut *conn)
+                    .await
+            }
+            None => {
+                sqlx::query("SELECT * FROM imports ORDER BY id DESC")
+                    .fetch_all(&mut *conn)
+                    .await
+            }
+        }
+        .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|row| import_from(row).map_err(|e| self.err(e)))
+            .collect()
+    }
+
+    async fn get_import(
+        &self,
+        conn: &mut SqliteConnection,
+        id: i64,
+    ) -> StoreResult<Option<ImportJournal>> {
+        let row = sqlx::query("SELECT * FROM imports WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(|e| self.err(e))?;
+        row.map(|r| import_from(&r).map_err(|e| self.err(e)))
+            .transpose()
+    }
+
+    async fn advance_import(
+        &self,
+        conn: &mut SqliteConnection,
+        progress: &BatchProgress,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE imports SET rows_through = max(rows_through, ?1), rows_ok = rows_ok + ?2, \
+             rows_bad = rows_bad + ?3 WHERE id = ?4",
+        )
+        .bind(rows::signed(progress.rows_through))
+        .bind(rows::signed(progress.rows_ok))
+        .bind(rows::signed(progress.rows_bad))
+        .bind(progress.import_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| self.err(e))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn finish_import(
+        &self,
+        conn: &mut SqliteConnection,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE imports SET finished_at = ?1 WHERE id = ?2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(done.rows_affected() == 1)
+    }
+}
