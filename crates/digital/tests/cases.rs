@@ -95,6 +95,9 @@ fn example_answers_file_scores() -> Result<(), Box<dyn std::error::Error>> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers-2024.json");
     let answers: Answers = serde_json::from_str(&std::fs::read_to_string(path)?)?;
     let result = shangyun_digital::score(&answers)?;
-    assert_eq!((result.score.to_string().as_str(), result.level.zh.as_str()), ("66.275", "二级"));
+    assert_eq!(
+        (result.score.to_string().as_str(), result.level.zh.as_str()),
+        ("66.275", "二级")
+    );
     Ok(())
 }

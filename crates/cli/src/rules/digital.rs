@@ -274,3 +274,44 @@ fn human_2022(r: &BandAssessment) -> String {
     }
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../../../digital/examples/answers-2024.json");
+
+    #[test]
+    fn human_output_is_zh_first_and_explains_the_level() -> Result<(), Box<dyn std::error::Error>> {
+        let catalog = digital::catalog()?;
+        let answers: Answers = serde_json::from_str(EXAMPLE)?;
+        let result = catalog.score(&answers)?;
+        let text = human(&result, catalog.edition(&result.edition.id));
+        assert!(text.starts_with("数字化水平评测 / Digital-level assessment"));
+        assert!(text.contains("得分 Score: 66.275 / 100"));
+        assert!(text.contains("    31.65 / 50    数字化基础 Digital foundation"));
+        assert!(text.contains("产品全生命周期 Product lifecycle: 产品设计★ L2 · 工艺设计 L3"));
+        assert!(text.contains("等级 Level: 二级 (Level 2)"));
+        assert!(text.contains(
+            "三级 (Level 3) needs ≥ 8 scenes at ≥ L3 (have 7) with ≥ 5 constraining (have 4)"
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn malformed_json_names_line_and_column() -> Result<(), Box<dyn std::error::Error>> {
+        let path =
+            std::env::temp_dir().join(format!("shangyun-digital-{}.json", std::process::id()));
+        std::fs::write(
+            &path,
+            "{\"edition\": \"digital-2024\",\n \"answers\": {\"network\": [1,}\n}",
+        )?;
+        let message = read_answers(&path).err().unwrap_or_default();
+        std::fs::remove_file(&path)?;
+        assert!(
+            message.contains(":2:28: not a valid answers file"),
+            "{message}"
+        );
+        Ok(())
+    }
+}
