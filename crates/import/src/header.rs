@@ -106,20 +106,23 @@ pub(crate) fn locate(mapping: &Mapping, rows: &[Row]) -> Option<(usize, usize)> 
     Some((position, span))
 }
 
-/// The row below the header continues it when it names at least two columns, and only where
-/// the header row names none (group labels or empty cells above).
+/// The row below the header continues it when it names at least two columns itself (the
+/// header row holding group labels or vertically merged headers above them), or when at
+/// least two of its cells complete the header above them (a units row: 营业收入 over 万元).
+/// Data rows hold codes, names and numbers, which name no column.
 fn is_continuation(mapping: &Mapping, header: &Row, next: &Row) -> bool {
-    let above = recognised(mapping, header);
-    let below = recognised(mapping, next);
-    let named_below: Vec<usize> = below
-        .iter()
-        .enumerate()
-        .filter_map(|(i, m)| m.map(|_| i))
-        .collect();
-    named_below.len() >= 2
-        && named_below
-            .iter()
-            .all(|&i| above.get(i).copied().flatten().is_none())
+    let named_below = recognised(mapping, next).iter().flatten().count();
+    let completed = (0..next.cells.len())
+        .filter(|&i| {
+            combined(header.cell(i), next.cell(i)).is_some_and(|t| mapping.lookup(&t).is_some())
+        })
+        .count();
+    named_below >= 2 || completed >= 2
+}
+
+/// The header text of a cell with the cell below it appended ("营业收入" + "(万元)").
+fn combined(top: &Cell, bottom: &Cell) -> Option<String> {
+    Some(format!("{}{}", header_text(top)?, header_text(bottom)?))
 }
 
 /// Binds the columns of the header found by [`locate`]. `above` is the row above the header
@@ -139,10 +142,14 @@ pub(crate) fn bind(
     let mut unknown = Vec::new();
     let mut warnings = Vec::new();
     for index in 0..width {
-        // Candidates, most specific first: the lower header row, the header row, the row above.
+        // Candidates, most specific first: the lower header row, the header row with the
+        // lower row appended (a units row), the header row, the row above.
         let candidates = [
             (span == 2)
                 .then(|| header_text(bottom.cell(index)))
+                .flatten(),
+            (span == 2)
+                .then(|| combined(top.cell(index), bottom.cell(index)))
                 .flatten(),
             header_text(top.cell(index)),
             above

@@ -383,6 +383,7 @@ impl<'a> RowValidator<'a> {
         let Some((text, from_number)) = parse::code(cell)? else {
             return Ok(None);
         };
+        let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         // Excel drops the leading zero of 0111 (agriculture, divisions 01–05) when the column
         // is not text: an odd digit count from a number cell gets one zero back.
         if from_number && text.len() % 2 == 1 {
