@@ -5,6 +5,7 @@
 
 use crate::error::RulesError;
 use crate::field::{Field, FieldSet};
+use crate::inputs::Inputs;
 use crate::measure::Measure;
 use crate::profile::{AwardKind, EnterpriseProfile, ProductField, TitleKind};
 use crate::spec::{CondSpec, NumOrName};
@@ -141,10 +142,11 @@ impl MeasureRef {
             })
     }
 
-    pub fn value(&self, p: &EnterpriseProfile) -> Result<f64, FieldSet> {
+    pub fn value(&self, inputs: &Inputs<'_>) -> Result<f64, FieldSet> {
         match self {
-            MeasureRef::Builtin(m) => m.value(p),
-            MeasureRef::Local(key) => p
+            MeasureRef::Builtin(m) => inputs.get(*m),
+            MeasureRef::Local(key) => inputs
+                .profile
                 .local_values
                 .as_ref()
                 .and_then(|values| values.get(&**key))
@@ -238,14 +240,6 @@ pub(crate) enum Cond {
     Any(Vec<Cond>),
 }
 
-/// One leaf that did not hold, as the failure report shows it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct LeafFailure<'e> {
-    pub leaf: &'e Leaf,
-    /// The value compared (1/0 for held/not held).
-    pub value: Option<f64>,
-}
-
 impl Leaf {
     pub fn op_threshold(&self) -> (Op, f64) {
         match &self.test {
@@ -255,7 +249,7 @@ impl Leaf {
     }
 
     /// The leaf's value for the report: the measure, or 1/0 for held/not held.
-    pub fn observed(&self, p: &EnterpriseProfile) -> Option<f64> {
+    pub fn observed(&self, p: &Inputs<'_>) -> Option<f64> {
         match &self.test {
             Test::Compare { measure, .. } => measure.value(p).ok(),
             _ => match self.eval(p).truth {
@@ -266,7 +260,7 @@ impl Leaf {
         }
     }
 
-    fn eval(&self, p: &EnterpriseProfile) -> Tri {
+    fn eval(&self, p: &Inputs<'_>) -> Tri {
         match &self.test {
             Test::Compare {
                 measure,
@@ -276,20 +270,27 @@ impl Leaf {
                 Ok(v) => Tri::from_bool(op.test(v, *threshold)),
                 Err(missing) => Tri::unknown(missing),
             },
-            Test::Title(kinds) => holds_title(p, kinds),
+            Test::Title(kinds) => holds_title(p.profile, kinds),
             Test::Award {
                 kinds,
                 rank_at_most,
-            } => has_award(p, kinds, *rank_at_most),
-            Test::ProductField(set) => match &p.main_product_fields {
-                None => Tri::unknown(FieldSet::of(Field::MainProductFields)),
-                Some(fields) => Tri::from_bool(fields.iter().any(|f| set.contains(f))),
-            },
+            } => has_award(p.profile, kinds, *rank_at_most),
+            Test::ProductField(set) => in_product_field(p.profile, set),
         }
     }
 }
 
+/// The main product is in one of `set`.
+#[inline(never)] // keeps the hot comparison path of `Leaf::eval` small
+fn in_product_field(p: &EnterpriseProfile, set: &[ProductField]) -> Tri {
+    match &p.main_product_fields {
+        None => Tri::unknown(FieldSet::of(Field::MainProductFields)),
+        Some(fields) => Tri::from_bool(fields.iter().any(|f| set.contains(f))),
+    }
+}
+
 /// A valid title of one of `kinds`: held, and not expired on `as_of` (no expiry = valid).
+#[inline(never)]
 fn holds_title(p: &EnterpriseProfile, kinds: &[TitleKind]) -> Tri {
     let Some(titles) = &p.titles else {
         return Tri::unknown(FieldSet::of(Field::Titles));
@@ -307,6 +308,7 @@ fn holds_title(p: &EnterpriseProfile, kinds: &[TitleKind]) -> Tri {
 }
 
 /// An award of one of `kinds` in the last 3 years, ranked within `rank_at_most` if given.
+#[inline(never)]
 fn has_award(p: &EnterpriseProfile, kinds: &[AwardKind], rank_at_most: Option<u32>) -> Tri {
     let Some(awards) = &p.awards else {
         return Tri::unknown(FieldSet::of(Field::Awards));
@@ -324,7 +326,7 @@ fn has_award(p: &EnterpriseProfile, kinds: &[AwardKind], rank_at_most: Option<u3
 }
 
 impl Cond {
-    pub fn eval(&self, p: &EnterpriseProfile) -> Tri {
+    pub fn eval(&self, p: &Inputs<'_>) -> Tri {
         match self {
             Cond::Leaf(leaf) => leaf.eval(p),
             Cond::All(parts) => {
@@ -350,22 +352,20 @@ impl Cond {
         }
     }
 
-    /// For a condition that is false: the leaves that made it so.
-    pub fn explain<'e>(&'e self, p: &EnterpriseProfile, out: &mut Vec<LeafFailure<'e>>) {
+    /// For a condition that is false: calls `report` with each leaf that made it so and the
+    /// value it met.
+    pub fn explain<'e>(&'e self, p: &Inputs<'_>, report: &mut impl FnMut(&'e Leaf, Option<f64>)) {
         match self {
             Cond::Leaf(leaf) => {
                 if leaf.eval(p).truth == Truth::False {
-                    out.push(LeafFailure {
-                        leaf,
-                        value: leaf.observed(p),
-                    });
+                    report(leaf, leaf.observed(p));
                 }
             }
             // Only the false parts of a false conjunction; every part of a false disjunction.
             Cond::All(parts) | Cond::Any(parts) => {
                 for c in parts {
                     if c.eval(p).truth == Truth::False {
-                        c.explain(p, out);
+                        c.explain(p, report);
                     }
                 }
             }
@@ -447,12 +447,8 @@ impl CondCompiler<'_> {
                 op.symbol(),
                 measure.show(threshold)
             );
-            let label_zh = format!(
-                "{} {} {}",
-                measure.label_zh(),
-                op.symbol(),
-                measure.show(threshold)
-            );
+            // The report shows op and threshold beside the label.
+            let label_zh = measure.label_zh();
             return Ok(Cond::Leaf(Leaf {
                 test: Test::Compare {
                     measure,
@@ -616,13 +612,13 @@ mod tests {
             .expect("compiles");
         let mut p = EnterpriseProfile::default();
         assert_eq!(
-            c.eval(&p),
+            c.eval(&Inputs::new(&p)),
             Tri::unknown(FieldSet::of(Field::RdInstitutionLevel))
         );
         p.rd_institution_level = Some(crate::RdInstitutionLevel::City);
-        assert_eq!(c.eval(&p), Tri::FALSE);
+        assert_eq!(c.eval(&Inputs::new(&p)), Tri::FALSE);
         p.rd_institution_level = Some(crate::RdInstitutionLevel::Provincial);
-        assert_eq!(c.eval(&p), Tri::TRUE);
+        assert_eq!(c.eval(&Inputs::new(&p)), Tri::TRUE);
     }
 
     #[test]
@@ -636,13 +632,16 @@ mod tests {
             }]),
             ..Default::default()
         };
-        assert_eq!(c.eval(&p), Tri::unknown(FieldSet::of(Field::AsOf)));
+        assert_eq!(
+            c.eval(&Inputs::new(&p)),
+            Tri::unknown(FieldSet::of(Field::AsOf))
+        );
         p.as_of = "2026-06-30".parse().ok();
-        assert_eq!(c.eval(&p), Tri::TRUE);
+        assert_eq!(c.eval(&Inputs::new(&p)), Tri::TRUE);
         p.as_of = "2026-07-01".parse().ok();
-        assert_eq!(c.eval(&p), Tri::FALSE);
+        assert_eq!(c.eval(&Inputs::new(&p)), Tri::FALSE);
         p.titles = Some(vec![]);
-        assert_eq!(c.eval(&p), Tri::FALSE);
+        assert_eq!(c.eval(&Inputs::new(&p)), Tri::FALSE);
     }
 
     #[test]
@@ -661,17 +660,26 @@ mod tests {
             rd_spend_prev: Some(1000.0),
             ..Default::default()
         };
-        assert_eq!(c.eval(&p), Tri::FALSE);
+        assert_eq!(c.eval(&Inputs::new(&p)), Tri::FALSE);
         let mut out = Vec::new();
-        c.explain(&p, &mut out);
-        let names: Vec<_> = out.iter().map(|f| f.leaf.name.as_str()).collect();
-        assert_eq!(names, ["awards∋{national_st} rank≤3", "rd_avg_2y≥1000"]);
-        assert_eq!(out[1].value, Some(950.0));
+        c.explain(&Inputs::new(&p), &mut |leaf, value| {
+            out.push((leaf.name.clone(), value))
+        });
+        assert_eq!(
+            out,
+            [
+                ("awards∋{national_st} rank≤3".to_owned(), Some(0.0)),
+                ("rd_avg_2y≥1000".to_owned(), Some(950.0))
+            ]
+        );
         p.awards = Some(vec![Award {
             kind: AwardKind::NationalSt,
             rank: None,
         }]);
-        assert_eq!(c.eval(&p), Tri::unknown(FieldSet::of(Field::Awards)));
+        assert_eq!(
+            c.eval(&Inputs::new(&p)),
+            Tri::unknown(FieldSet::of(Field::Awards))
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::condition::{Op, Tri, Truth};
 use crate::error::EvaluateError;
 use crate::field::{Field, FieldSet};
 use crate::indicator::Indicator;
+use crate::inputs::Inputs;
 use crate::local::LocalRules;
 use crate::profile::EnterpriseProfile;
 use crate::rules::{RuleCondition, Scoring, TierRules};
@@ -57,21 +58,22 @@ impl TierRules {
     ) -> Result<TierVerdict<'e>, EvaluateError> {
         profile.validate()?;
         self.check_local(profile, local)?;
+        let inputs = &Inputs::new(profile);
 
         let mut conditions = Vec::with_capacity(self.basic.len() + self.direct.len());
         let mut failed = Vec::new();
 
         let mut basics = Tri::TRUE;
         for c in &self.basic {
-            let (result, status) = basic_status(c, profile);
+            let (result, status) = basic_status(c, inputs);
             if status == Status::Failed {
-                explain(c, profile, &mut failed);
+                explain(c, inputs, &mut failed);
             }
             basics = basics.and(result);
             conditions.push(condition_result(c, Role::Basic, status));
         }
 
-        let scored = self.scoring.as_ref().map(|s| score(s, profile, local));
+        let scored = self.scoring.as_ref().map(|s| score(s, inputs, local));
         let mut route = match (&scored, self.direct.is_empty()) {
             (Some((_, tri)), _) => *tri,
             (None, true) => Tri::TRUE,
@@ -79,10 +81,10 @@ impl TierRules {
         };
         let mut direct_route = None;
         for c in &self.direct {
-            let t = c.when.eval(profile);
+            let t = c.when.eval(inputs);
             route = route.or(t);
             if t.truth == Truth::True && direct_route.is_none() {
-                direct_route = Some(c.id.as_str());
+                direct_route = Some(c.info.id.as_str());
             }
             conditions.push(condition_result(c, Role::Direct, status_of(t.truth)));
         }
@@ -172,7 +174,7 @@ fn status_of(truth: Truth) -> Status {
 }
 
 /// A basic condition holds, or its waiver does.
-fn basic_status(c: &RuleCondition, p: &EnterpriseProfile) -> (Tri, Status) {
+fn basic_status(c: &RuleCondition, p: &Inputs<'_>) -> (Tri, Status) {
     let t = c.when.eval(p);
     if t.truth == Truth::True {
         return (t, Status::Passed);
@@ -190,35 +192,29 @@ fn basic_status(c: &RuleCondition, p: &EnterpriseProfile) -> (Tri, Status) {
 
 fn condition_result(c: &RuleCondition, role: Role, status: Status) -> ConditionResult<'_> {
     ConditionResult {
-        id: &c.id,
+        info: &c.info,
         role,
-        name_zh: &c.name_zh,
-        name_en: &c.name_en,
         status,
         waived_by: match (&c.waiver, status) {
             (Some(w), Status::Waived) => Some(&w.name_zh),
             _ => None,
         },
-        confidence: c.confidence,
-        note: c.note.as_deref(),
     }
 }
 
-fn explain<'e>(c: &'e RuleCondition, p: &EnterpriseProfile, failed: &mut Vec<FailedCheck<'e>>) {
-    let mut leaves = Vec::new();
-    c.when.explain(p, &mut leaves);
-    failed.extend(leaves.into_iter().map(|f| {
-        let (op, threshold) = f.leaf.op_threshold();
-        FailedCheck {
-            condition: &c.id,
-            condition_zh: &c.name_zh,
-            check: &f.leaf.name,
-            check_zh: &f.leaf.label_zh,
-            value: f.value,
+fn explain<'e>(c: &'e RuleCondition, p: &Inputs<'_>, failed: &mut Vec<FailedCheck<'e>>) {
+    c.when.explain(p, &mut |leaf, value| {
+        let (op, threshold) = leaf.op_threshold();
+        failed.push(FailedCheck {
+            condition: &c.info.id,
+            condition_zh: &c.info.name_zh,
+            check: &leaf.name,
+            check_zh: &leaf.label_zh,
+            value,
             op,
             threshold,
-        }
-    }));
+        });
+    });
 }
 
 /// Per-dimension sums: lowest and highest still possible, and the fields that make them differ.
@@ -231,7 +227,7 @@ struct Sum {
 
 fn score<'e>(
     s: &'e Scoring,
-    p: &EnterpriseProfile,
+    p: &Inputs<'_>,
     local: Option<&'e LocalRules>,
 ) -> (ScoreResult<'e>, Tri) {
     let mut sums = [Sum::default(); MAX_DIMENSIONS];
@@ -245,17 +241,13 @@ fn score<'e>(
         sum.hi += scored.hi;
         sum.missing = sum.missing.union(scored.missing);
         indicators.push(IndicatorScore {
-            id: &ind.id,
+            info: &ind.info,
             dimension: &s.dimensions[dimension].id,
-            name_zh: &ind.name_zh,
-            name_en: &ind.name_en,
             measure: scored.measure,
             value: scored.value,
             band: scored.band,
             points: Points::new(scored.lo, scored.hi),
-            max: ind.max,
             local: is_local,
-            note: ind.note.as_deref(),
         });
     };
     for ind in &s.indicators {
@@ -298,13 +290,8 @@ fn score<'e>(
         .iter()
         .zip(dims)
         .map(|(dim, sum)| DimensionScore {
-            id: &dim.id,
-            name_zh: &dim.name_zh,
-            name_en: &dim.name_en,
+            info: dim,
             points: Points::new(sum.lo, sum.hi),
-            max: dim.max,
-            minimum: dim.minimum,
-            local: dim.local,
         })
         .collect();
     let result = ScoreResult {

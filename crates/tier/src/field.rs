@@ -117,7 +117,9 @@ impl FieldSet {
 
     /// The fields' JSON names in declaration order.
     pub fn names(self) -> Vec<&'static str> {
-        self.iter().map(Field::name).collect()
+        let mut names = Vec::with_capacity(self.0.count_ones() as usize);
+        names.extend(self.iter().map(Field::name));
+        names
     }
 }
 

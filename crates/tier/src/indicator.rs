@@ -6,8 +6,9 @@
 use crate::condition::{Cond, CondCompiler, MeasureRef, Truth, invalid};
 use crate::error::RulesError;
 use crate::field::FieldSet;
-use crate::profile::EnterpriseProfile;
+use crate::inputs::Inputs;
 use crate::spec::{BandSpec, Better, IndicatorSpec, OnEdge, ScorerKind};
+use serde::Serialize;
 
 /// One band: values from `edge` on (or up to it, for lower-is-better) earn `points`.
 #[derive(Debug, PartialEq)]
@@ -54,15 +55,27 @@ pub(crate) enum Scorer {
     },
 }
 
+/// A scored indicator (指标) as the data declares it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IndicatorInfo {
+    /// Id in the data.
+    pub id: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// Points available.
+    pub max: f64,
+    /// How the indicator is read, when the data says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 #[derive(Debug, PartialEq)]
 pub(crate) struct Indicator {
-    pub id: String,
+    pub info: IndicatorInfo,
     /// Index into the edition's dimensions.
     pub dimension: usize,
-    pub name_zh: String,
-    pub name_en: String,
-    pub max: f64,
-    pub note: Option<String>,
     pub scorer: Scorer,
 }
 
@@ -93,7 +106,7 @@ impl Scored<'_> {
 const ITEMS_HELD: &str = "items_held";
 
 impl BandSet {
-    fn score(&self, p: &EnterpriseProfile) -> Scored<'_> {
+    fn score(&self, p: &Inputs<'_>) -> Scored<'_> {
         let value = match self.measure.value(p) {
             Ok(v) => v,
             Err(missing) => {
@@ -120,108 +133,119 @@ impl BandSet {
 }
 
 impl Indicator {
-    pub fn score(&self, p: &EnterpriseProfile) -> Scored<'_> {
+    pub fn score(&self, p: &Inputs<'_>) -> Scored<'_> {
         match &self.scorer {
             Scorer::Bands(set) => set.score(p),
-            Scorer::BestOf(sets) => {
-                let mut best: Option<Scored<'_>> = None;
-                let (mut lo, mut hi, mut missing) = (0.0_f64, 0.0_f64, FieldSet::EMPTY);
-                for set in sets {
-                    let s = set.score(p);
-                    lo = lo.max(s.lo);
-                    hi = hi.max(s.hi);
-                    if s.lo < s.hi {
-                        missing = missing.union(s.missing);
-                    } else if best.is_none_or(|b| s.lo > b.lo) {
-                        best = Some(s);
-                    }
-                }
-                match best {
-                    // A known part already reaches what any unknown part could give.
-                    Some(b) if b.lo >= hi => b,
-                    _ if lo == hi => Scored::unknown(lo, hi, FieldSet::EMPTY),
-                    _ => Scored::unknown(lo, hi, missing),
-                }
-            }
+            Scorer::BestOf(sets) => best_of(sets, p),
             Scorer::Ladder {
                 steps,
                 otherwise,
                 otherwise_label,
-            } => {
-                let (mut lo, mut hi, mut missing) =
-                    (f64::INFINITY, f64::NEG_INFINITY, FieldSet::EMPTY);
-                let mut matched = None;
-                for step in steps {
-                    let t = step.when.eval(p);
-                    match t.truth {
-                        Truth::False => continue,
-                        Truth::Unknown => missing = missing.union(t.missing),
-                        Truth::True => matched = Some(step),
-                    }
-                    lo = lo.min(step.points);
-                    hi = hi.max(step.points);
-                    if matched.is_some() {
-                        break;
-                    }
-                }
-                if matched.is_none() {
-                    lo = lo.min(*otherwise);
-                    hi = hi.max(*otherwise);
-                }
-                if !missing.is_empty() {
-                    return Scored::unknown(
-                        lo,
-                        hi,
-                        if lo < hi { missing } else { FieldSet::EMPTY },
-                    );
-                }
-                match matched {
-                    Some(step) => Scored {
-                        lo,
-                        hi,
-                        missing,
-                        measure: step.measure_name.as_deref(),
-                        value: step.when.single_measure().and_then(|m| m.value(p).ok()),
-                        band: Some(&step.label),
-                    },
-                    None => Scored {
-                        lo,
-                        hi,
-                        missing,
-                        measure: None,
-                        value: None,
-                        band: Some(otherwise_label),
-                    },
-                }
-            }
-            Scorer::Count { items, per_item } => {
-                let (mut held, mut open, mut missing) = (0u32, 0u32, FieldSet::EMPTY);
-                for item in items {
-                    let t = item.eval(p);
-                    match t.truth {
-                        Truth::True => held += 1,
-                        Truth::False => {}
-                        Truth::Unknown => {
-                            open += 1;
-                            missing = missing.union(t.missing);
-                        }
-                    }
-                }
-                let lo = (f64::from(held) * per_item).min(self.max);
-                let hi = (f64::from(held + open) * per_item).min(self.max);
-                if lo < hi {
-                    return Scored::unknown(lo, hi, missing);
-                }
-                Scored {
-                    lo,
-                    hi,
-                    missing: FieldSet::EMPTY,
-                    measure: Some(ITEMS_HELD),
-                    value: (open == 0).then_some(f64::from(held)),
-                    band: None,
-                }
+            } => ladder(steps, *otherwise, otherwise_label, p),
+            Scorer::Count { items, per_item } => count(items, *per_item, self.info.max, p),
+        }
+    }
+}
+
+// The kinds other than plain bands live out of line so that the common path stays small.
+
+#[inline(never)]
+fn best_of<'e>(sets: &'e [BandSet], p: &Inputs<'_>) -> Scored<'e> {
+    let mut best: Option<Scored<'_>> = None;
+    let (mut lo, mut hi, mut missing) = (0.0_f64, 0.0_f64, FieldSet::EMPTY);
+    for set in sets {
+        let s = set.score(p);
+        lo = lo.max(s.lo);
+        hi = hi.max(s.hi);
+        if s.lo < s.hi {
+            missing = missing.union(s.missing);
+        } else if best.is_none_or(|b| s.lo > b.lo) {
+            best = Some(s);
+        }
+    }
+    match best {
+        // A known part already reaches what any unknown part could give.
+        Some(b) if b.lo >= hi => b,
+        _ if lo == hi => Scored::unknown(lo, hi, FieldSet::EMPTY),
+        _ => Scored::unknown(lo, hi, missing),
+    }
+}
+
+#[inline(never)]
+fn ladder<'e>(
+    steps: &'e [Step],
+    otherwise: f64,
+    otherwise_label: &'e str,
+    p: &Inputs<'_>,
+) -> Scored<'e> {
+    let (mut lo, mut hi, mut missing) = (f64::INFINITY, f64::NEG_INFINITY, FieldSet::EMPTY);
+    let mut matched = None;
+    for step in steps {
+        let t = step.when.eval(p);
+        match t.truth {
+            Truth::False => continue,
+            Truth::Unknown => missing = missing.union(t.missing),
+            Truth::True => matched = Some(step),
+        }
+        lo = lo.min(step.points);
+        hi = hi.max(step.points);
+        if matched.is_some() {
+            break;
+        }
+    }
+    if matched.is_none() {
+        lo = lo.min(otherwise);
+        hi = hi.max(otherwise);
+    }
+    if !missing.is_empty() {
+        return Scored::unknown(lo, hi, if lo < hi { missing } else { FieldSet::EMPTY });
+    }
+    match matched {
+        Some(step) => Scored {
+            lo,
+            hi,
+            missing,
+            measure: step.measure_name.as_deref(),
+            value: step.when.single_measure().and_then(|m| m.value(p).ok()),
+            band: Some(&step.label),
+        },
+        None => Scored {
+            lo,
+            hi,
+            missing,
+            measure: None,
+            value: None,
+            band: Some(otherwise_label),
+        },
+    }
+}
+
+#[inline(never)]
+fn count<'e>(items: &'e [Cond], per_item: f64, max: f64, p: &Inputs<'_>) -> Scored<'e> {
+    let (mut held, mut open, mut missing) = (0u32, 0u32, FieldSet::EMPTY);
+    for item in items {
+        let t = item.eval(p);
+        match t.truth {
+            Truth::True => held += 1,
+            Truth::False => {}
+            Truth::Unknown => {
+                open += 1;
+                missing = missing.union(t.missing);
             }
         }
+    }
+    let lo = (f64::from(held) * per_item).min(max);
+    let hi = (f64::from(held + open) * per_item).min(max);
+    if lo < hi {
+        return Scored::unknown(lo, hi, missing);
+    }
+    Scored {
+        lo,
+        hi,
+        missing: FieldSet::EMPTY,
+        measure: Some(ITEMS_HELD),
+        value: (open == 0).then_some(f64::from(held)),
+        band: None,
     }
 }
 
@@ -358,12 +382,14 @@ pub(crate) fn compile_indicator(
         ));
     }
     Ok(Indicator {
-        id: spec.id.clone(),
+        info: IndicatorInfo {
+            id: spec.id.clone(),
+            name_zh: spec.name_zh.clone(),
+            name_en: spec.name_en.clone(),
+            max: spec.max,
+            note: spec.note.clone(),
+        },
         dimension,
-        name_zh: spec.name_zh.clone(),
-        name_en: spec.name_en.clone(),
-        max: spec.max,
-        note: spec.note.clone(),
         scorer,
     })
 }
@@ -476,6 +502,7 @@ fn compile_bands(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::EnterpriseProfile;
     use std::collections::BTreeMap;
 
     fn indicator(text: &str, edge_takes_higher_band: bool) -> Result<Indicator, RulesError> {
@@ -507,7 +534,7 @@ mod tests {
             debt_ratio_pct: Some(p),
             ..Default::default()
         };
-        let s = ind.score(&profile);
+        let s = ind.score(&Inputs::new(&profile));
         (s.lo, s.band.unwrap_or_default().to_owned())
     }
 
@@ -536,7 +563,7 @@ mod tests {
     #[test]
     fn missing_value_gives_the_full_range() {
         let ind = indicator(DEBT, true).expect("compiles");
-        let s = ind.score(&EnterpriseProfile::default());
+        let s = ind.score(&Inputs::new(&EnterpriseProfile::default()));
         assert_eq!((s.lo, s.hi), (0.0, 10.0));
         assert!(s.missing.contains(crate::Field::DebtRatioPct));
     }

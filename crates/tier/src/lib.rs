@@ -32,6 +32,7 @@ mod error;
 mod evaluate;
 mod field;
 mod indicator;
+mod inputs;
 mod local;
 mod measure;
 mod profile;
@@ -44,13 +45,16 @@ pub use date::{Date, DateError};
 pub use editions::{LOCAL_EXAMPLE, edition_text, rules};
 pub use error::{EvaluateError, RulesError};
 pub use field::{Field, FieldSet};
+pub use indicator::IndicatorInfo;
 pub use local::{LocalInfo, LocalRules};
 pub use measure::Measure;
 pub use profile::{
     Award, AwardKind, EnterpriseProfile, ProductField, ProfileError, ProfileParseError,
     RdInstitutionLevel, TitleHeld, TitleKind,
 };
-pub use rules::{Confidence, Edition, EditionInfo, Tier, TierRules, UnknownName};
+pub use rules::{
+    ConditionInfo, Confidence, Dimension, Edition, EditionInfo, Tier, TierRules, UnknownName,
+};
 pub use verdict::{
     ConditionResult, DimensionScore, FailedCheck, IndicatorScore, LocalPart, Outcome, Points, Role,
     ScoreResult, Status, TierVerdict,

@@ -74,7 +74,7 @@ impl LocalRules {
                     "local indicators always fill the local dimension; drop `dimension`",
                 ));
             }
-            if indicators.iter().any(|x| x.id == ind.id) {
+            if indicators.iter().any(|x| x.info.id == ind.id) {
                 return Err(RulesError::DuplicateId(ind.id.clone()));
             }
             indicators.push(compile_indicator(
@@ -107,6 +107,6 @@ impl LocalRules {
 
     /// The points its indicators can give together.
     pub fn max_points(&self) -> f64 {
-        self.indicators.iter().map(|i| i.max).sum()
+        self.indicators.iter().map(|i| i.info.max).sum()
     }
 }

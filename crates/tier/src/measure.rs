@@ -281,7 +281,15 @@ fn growth(now: Value, before: Value, before_field: Field) -> Value {
 
 /// Rounds to 9 decimals: far below any threshold's precision, far above f64 noise.
 fn snap(x: f64) -> f64 {
-    (x * 1e9).round() / 1e9
+    // Adding and removing 1.5 × 2⁵² rounds to an integer in two additions (f64::round is a
+    // library call on baseline x86-64); beyond 2⁵¹ every f64 is an integer already.
+    const MAGIC: f64 = 6_755_399_441_055_744.0;
+    let scaled = x * 1e9;
+    if scaled.abs() < 2_251_799_813_685_248.0 {
+        ((scaled + MAGIC) - MAGIC) / 1e9
+    } else {
+        x
+    }
 }
 
 #[cfg(test)]
@@ -345,6 +353,15 @@ mod tests {
                 .union(FieldSet::of(Field::MainRevenuePrev))
                 .union(FieldSet::of(Field::MainRevenuePrev2)))
         );
+    }
+
+    #[test]
+    fn snap_rounds_to_nine_decimals() {
+        assert_eq!(snap(0.03 * 100.0), 3.0);
+        assert_eq!(snap(-7.000_000_000_000_001), -7.0);
+        assert_eq!(snap(12.345_678_901_4), 12.345_678_901);
+        assert_eq!(snap(1e300), 1e300);
+        assert!(snap(f64::NAN).is_nan());
     }
 
     #[test]

@@ -399,33 +399,36 @@ impl EnterpriseProfile {
     /// assert_eq!(p.validate(), Err(ProfileError::DigitalLevel(5)));
     /// ```
     pub fn validate(&self) -> Result<(), ProfileError> {
-        let non_negative = [
-            ("revenue", self.revenue),
-            ("revenue_prev", self.revenue_prev),
-            ("revenue_prev2", self.revenue_prev2),
-            ("main_revenue", self.main_revenue),
-            ("main_revenue_prev", self.main_revenue_prev),
-            ("main_revenue_prev2", self.main_revenue_prev2),
-            ("rd_spend", self.rd_spend),
-            ("rd_spend_prev", self.rd_spend_prev),
-            ("debt_ratio_pct", self.debt_ratio_pct),
-            ("niche_years", self.niche_years),
-            ("equity_raised_2y", self.equity_raised_2y),
-            ("equity_raised_3y", self.equity_raised_3y),
-            ("niche_market_share_pct", self.niche_market_share_pct),
-            ("development_score", self.development_score),
-            ("development_score_prev", self.development_score_prev),
-        ];
-        for (field, value) in non_negative {
-            if let Some(value) = value {
-                if !value.is_finite() {
-                    return Err(ProfileError::NotFinite { field });
+        // Inline checks (no table of fields): this runs on every evaluation.
+        macro_rules! non_negative {
+            ($($field:ident),*) => {$(
+                if let Some(value) = self.$field {
+                    if !value.is_finite() {
+                        return Err(ProfileError::NotFinite { field: stringify!($field) });
+                    }
+                    if value < 0.0 {
+                        return Err(ProfileError::Negative { field: stringify!($field), value });
+                    }
                 }
-                if value < 0.0 {
-                    return Err(ProfileError::Negative { field, value });
-                }
-            }
+            )*};
         }
+        non_negative!(
+            revenue,
+            revenue_prev,
+            revenue_prev2,
+            main_revenue,
+            main_revenue_prev,
+            main_revenue_prev2,
+            rd_spend,
+            rd_spend_prev,
+            debt_ratio_pct,
+            niche_years,
+            equity_raised_2y,
+            equity_raised_3y,
+            niche_market_share_pct,
+            development_score,
+            development_score_prev
+        );
         if let Some(v) = self.net_profit
             && !v.is_finite()
         {

@@ -22,6 +22,15 @@ pub enum Confidence {
 }
 
 impl Confidence {
+    /// The name used in data: `firm`, `likely`, `unsure`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Confidence::Firm => "firm",
+            Confidence::Likely => "likely",
+            Confidence::Unsure => "unsure",
+        }
+    }
+
     /// Chinese label.
     pub const fn label_zh(self) -> &'static str {
         match self {
@@ -167,13 +176,20 @@ pub struct EditionInfo {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, PartialEq)]
-pub(crate) struct Dimension {
+/// A scoring dimension (维度) as the data declares it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Dimension {
+    /// Id in the edition data.
     pub id: String,
+    /// Chinese name.
     pub name_zh: String,
+    /// English name.
     pub name_en: String,
+    /// Points available.
     pub max: f64,
+    /// Minimum points required, if any.
     pub minimum: Option<f64>,
+    /// Filled by a province's own indicators.
     pub local: bool,
 }
 
@@ -195,15 +211,28 @@ pub(crate) struct Waiver {
     pub when: Cond,
 }
 
+/// A basic or direct condition as the data declares it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConditionInfo {
+    /// Id in the edition data.
+    pub id: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// Confidence of this condition when it differs from the edition's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+    /// How the condition is read, when the data says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 #[derive(Debug, PartialEq)]
 pub(crate) struct RuleCondition {
-    pub id: String,
-    pub name_zh: String,
-    pub name_en: String,
+    pub info: ConditionInfo,
     pub when: Cond,
     pub waiver: Option<Waiver>,
-    pub confidence: Option<Confidence>,
-    pub note: Option<String>,
 }
 
 /// One edition × tier, compiled: evaluate profiles with [`TierRules::evaluate`].
@@ -319,7 +348,7 @@ fn compile(spec: EditionSpec) -> Result<TierRules, RulesError> {
                         "the local dimension is filled by provincial files",
                     ));
                 }
-                if indicators.iter().any(|x| x.id == ind.id) {
+                if indicators.iter().any(|x| x.info.id == ind.id) {
                     return Err(RulesError::DuplicateId(ind.id.clone()));
                 }
                 indicators.push(compile_indicator(
@@ -334,7 +363,7 @@ fn compile(spec: EditionSpec) -> Result<TierRules, RulesError> {
                 let sum: f64 = indicators
                     .iter()
                     .filter(|x| x.dimension == i)
-                    .map(|x| x.max)
+                    .map(|x| x.info.max)
                     .sum();
                 if !d.local && sum != d.max {
                     return Err(invalid(
@@ -376,8 +405,15 @@ fn compile(spec: EditionSpec) -> Result<TierRules, RulesError> {
         return Err(invalid("direct", "direct conditions take no waiver"));
     }
     for c in basic.iter().chain(&direct) {
-        if basic.iter().chain(&direct).filter(|x| x.id == c.id).count() > 1 {
-            return Err(RulesError::DuplicateId(c.id.clone()));
+        let id = &c.info.id;
+        if basic
+            .iter()
+            .chain(&direct)
+            .filter(|x| &x.info.id == id)
+            .count()
+            > 1
+        {
+            return Err(RulesError::DuplicateId(id.clone()));
         }
     }
     Ok(TierRules {
@@ -410,9 +446,13 @@ fn compile_conditions(
         .map(|c| {
             let at = format!("{role}[{}]", c.id);
             Ok(RuleCondition {
-                id: c.id.clone(),
-                name_zh: c.name_zh.clone(),
-                name_en: c.name_en.clone(),
+                info: ConditionInfo {
+                    id: c.id.clone(),
+                    name_zh: c.name_zh.clone(),
+                    name_en: c.name_en.clone(),
+                    confidence: c.confidence,
+                    note: c.note.clone(),
+                },
                 when: conds.compile(&c.when, &format!("{at}.when"))?,
                 waiver: match &c.waiver {
                     None => None,
@@ -422,8 +462,6 @@ fn compile_conditions(
                         when: conds.compile(&w.when, &format!("{at}.waiver"))?,
                     }),
                 },
-                confidence: c.confidence,
-                note: c.note.clone(),
             })
         })
         .collect()

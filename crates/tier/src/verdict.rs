@@ -1,8 +1,9 @@
 //! The output: an outcome that explains itself.
 
 use crate::condition::{Op, Truth};
+use crate::indicator::IndicatorInfo;
 use crate::local::LocalInfo;
-use crate::rules::{Confidence, EditionInfo};
+use crate::rules::{ConditionInfo, Dimension, EditionInfo};
 use serde::Serialize;
 
 /// The result of evaluating one profile against one edition × tier.
@@ -105,24 +106,15 @@ impl Status {
 /// One condition's status.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ConditionResult<'e> {
-    /// Id in the edition data.
-    pub id: &'e str,
+    /// The condition (id, names, confidence, note).
+    #[serde(flatten)]
+    pub info: &'e ConditionInfo,
     /// Basic or direct.
     pub role: Role,
-    /// Chinese name.
-    pub name_zh: &'e str,
-    /// English name.
-    pub name_en: &'e str,
     /// How it came out.
     pub status: Status,
     /// The waiver that applied (Chinese name), when `status` is `waived`.
     pub waived_by: Option<&'e str>,
-    /// Confidence of this condition when it differs from the edition's.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<Confidence>,
-    /// A note from the data on how the condition is read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<&'e str>,
 }
 
 /// One check that did not hold.
@@ -199,33 +191,21 @@ pub struct ScoreResult<'e> {
 /// One dimension's points.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DimensionScore<'e> {
-    /// Id in the edition data.
-    pub id: &'e str,
-    /// Chinese name.
-    pub name_zh: &'e str,
-    /// English name.
-    pub name_en: &'e str,
+    /// The dimension (id, names, max, minimum).
+    #[serde(flatten)]
+    pub info: &'e Dimension,
     /// Points earned.
     pub points: Points,
-    /// Points available.
-    pub max: f64,
-    /// Minimum required, if any.
-    pub minimum: Option<f64>,
-    /// Filled by provincial rules.
-    pub local: bool,
 }
 
 /// One indicator's points, with the value read and the band it fell in.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct IndicatorScore<'e> {
-    /// Id in the data.
-    pub id: &'e str,
+    /// The indicator (id, names, max, note).
+    #[serde(flatten)]
+    pub info: &'e IndicatorInfo,
     /// Id of its dimension.
     pub dimension: &'e str,
-    /// Chinese name.
-    pub name_zh: &'e str,
-    /// English name.
-    pub name_en: &'e str,
     /// The measure read (e.g. `rd_ratio_pct`), when one number decided.
     pub measure: Option<&'e str>,
     /// Its value.
@@ -234,13 +214,8 @@ pub struct IndicatorScore<'e> {
     pub band: Option<&'e str>,
     /// Points earned.
     pub points: Points,
-    /// Points available.
-    pub max: f64,
     /// From the provincial file.
     pub local: bool,
-    /// A note from the data on how the indicator is read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<&'e str>,
 }
 
 /// The province-set 特色化 part.

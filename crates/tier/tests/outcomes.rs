@@ -33,7 +33,7 @@ fn not_enough(missing: &[&'static str]) -> Outcome {
 fn status(v: &shangyun_tier::TierVerdict<'_>, id: &str) -> Status {
     v.conditions
         .iter()
-        .find(|c| c.id == id)
+        .find(|c| c.info.id == id)
         .map(|c| c.status)
         .unwrap_or_else(|| panic!("no condition {id}"))
 }
@@ -70,7 +70,10 @@ fn innovative_example_is_eligible_with_85_points() {
     assert_eq!(v.outcome, Outcome::Eligible);
     assert_eq!(total(&v), 85.0);
     let dims: Vec<_> = v.score.as_ref().map_or(vec![], |s| {
-        s.dimensions.iter().map(|d| (d.id, d.points)).collect()
+        s.dimensions
+            .iter()
+            .map(|d| (d.info.id.as_str(), d.points))
+            .collect()
     });
     assert_eq!(
         dims,
@@ -363,7 +366,7 @@ fn specialized_example_passes_without_the_provincial_part() {
         s.indicators
             .iter()
             .filter(|i| i.local)
-            .map(|i| (i.id, i.points))
+            .map(|i| (i.info.id.as_str(), i.points))
             .collect()
     });
     assert_eq!(
@@ -520,7 +523,7 @@ fn specialized_direct_routes() {
             .conditions
             .iter()
             .filter(|c| c.role == Role::Direct)
-            .map(|c| c.id)
+            .map(|c| c.info.id.as_str())
             .collect();
         assert_eq!(
             direct,

@@ -40,7 +40,7 @@ pub fn eval<'e>(rules: &'e TierRules, p: &EnterpriseProfile) -> TierVerdict<'e> 
 pub fn indicator<'v>(v: &'v TierVerdict<'_>, id: &str) -> &'v IndicatorScore<'v> {
     v.score
         .as_ref()
-        .and_then(|s| s.indicators.iter().find(|i| i.id == id))
+        .and_then(|s| s.indicators.iter().find(|i| i.info.id == id))
         .unwrap_or_else(|| panic!("no indicator {id}"))
 }
 
