@@ -349,7 +349,8 @@ pub enum ProfileError {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {message} (line {line}, column {column})")]
 pub struct ProfileParseError {
-    /// Path of the offending field, e.g. `titles[0].expires_on` (`.` for the document).
+    /// Path of the offending field, e.g. `titles[0].expires_on`; `.` when the problem is not
+    /// in one field (malformed JSON).
     pub path: String,
     /// Line (1-based) where the problem was found.
     pub line: usize,
@@ -372,7 +373,11 @@ impl EnterpriseProfile {
         let de = &mut serde_json::Deserializer::from_str(text);
         let parsed: Result<EnterpriseProfile, _> = serde_path_to_error::deserialize(de);
         let profile = parsed.map_err(|e| {
-            let path = e.path().to_string();
+            // serde_path_to_error writes `?` where no field applies (a syntax error).
+            let path = match e.path().to_string() {
+                p if p == "?" || p.is_empty() => ".".to_owned(),
+                p => p,
+            };
             let inner = e.into_inner();
             let message = inner.to_string();
             // serde_json appends " at line L column C"; keep the message short.
@@ -490,6 +495,13 @@ mod tests {
         assert_eq!(err.path, "titles[0].expires_on");
         assert_eq!(err.line, 3);
         assert!(err.message.contains("2026-02-30"), "{}", err.message);
+    }
+
+    #[test]
+    fn syntax_error_has_no_field_but_a_line() {
+        let err =
+            EnterpriseProfile::from_json("{\n \"revenue\": 1,\n}").expect_err("trailing comma");
+        assert_eq!((err.path.as_str(), err.line), (".", 3));
     }
 
     #[test]

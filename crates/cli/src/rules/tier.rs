@@ -64,9 +64,14 @@ fn read(path: &Path) -> Result<String, String> {
 fn evaluate(args: &Args, profile_text: &str, local_text: Option<&str>) -> Result<ExitCode, String> {
     let source = args.profile.display();
     let profile = EnterpriseProfile::from_json(profile_text).map_err(|e| {
+        let field = if e.path == "." {
+            String::new()
+        } else {
+            format!("field `{}`, ", e.path)
+        };
         format!(
-            "{source}: field `{}`, line {}, column {}: {}",
-            e.path, e.line, e.column, e.message
+            "{source}: {field}line {}, column {}: {}",
+            e.line, e.column, e.message
         )
     })?;
     let local = match (local_text, &args.local_rules) {
