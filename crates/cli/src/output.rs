@@ -1,6 +1,7 @@
 //! Printing results: human text by default, JSON with `--json`.
 
 use serde::Serialize;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Exit code for a valid input / eligible result.
@@ -12,13 +13,26 @@ pub const USAGE: u8 = 2;
 
 /// Prints `value` as pretty JSON when `json` is set, else the human text.
 pub fn emit<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) {
-    if json {
+    let text = if json {
         match serde_json::to_string_pretty(value) {
-            Ok(text) => println!("{text}"),
-            Err(e) => eprintln!("error: cannot encode result as JSON: {e}"),
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("error: cannot encode result as JSON: {e}");
+                return;
+            }
         }
     } else {
-        println!("{}", human());
+        human()
+    };
+    print_line(&text);
+}
+
+/// Writes one line to stdout. A closed pipe (`shangyun … | head`) ends the process quietly
+/// instead of panicking as `println!` would.
+pub fn print_line(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{text}").is_err() {
+        std::process::exit(0);
     }
 }
 

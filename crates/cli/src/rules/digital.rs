@@ -42,7 +42,7 @@ pub fn run(args: Args) -> ExitCode {
     if args.template {
         return match serde_json::to_string_pretty(&catalog.latest().template()) {
             Ok(text) => {
-                println!("{text}");
+                output::print_line(&text);
                 ExitCode::from(output::OK)
             }
             Err(e) => output::usage_error(format!("cannot encode the template: {e}")),
