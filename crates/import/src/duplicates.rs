@@ -7,7 +7,6 @@
 
 use shangyun_registry::{AnnualFigures, Enterprise};
 use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// What an earlier row says about this one.
@@ -59,7 +58,7 @@ fn year_key(packed: u128, year: Option<i32>) -> u128 {
 /// Identity of the enterprise: what must agree between two years of the same USCC.
 /// Contacts may change from one year's row to the next.
 fn identity_fingerprint(e: &Enterprise) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = Fingerprint::default();
     (
         &e.name,
         &e.registered_region,
@@ -71,9 +70,9 @@ fn identity_fingerprint(e: &Enterprise) -> u64 {
     h.finish()
 }
 
-fn row_fingerprint(e: &Enterprise, f: Option<&AnnualFigures>) -> u64 {
-    let mut h = DefaultHasher::new();
-    identity_fingerprint(e).hash(&mut h);
+fn row_fingerprint(identity: u64, e: &Enterprise, f: Option<&AnnualFigures>) -> u64 {
+    let mut h = Fingerprint::default();
+    identity.hash(&mut h);
     (&e.contact_name, &e.contact_phone, &e.contact_email).hash(&mut h);
     if let Some(f) = f {
         let floats = [
@@ -113,7 +112,8 @@ impl Duplicates {
         };
         let row32 = u32::try_from(row).unwrap_or(u32::MAX);
         let key = year_key(packed, f.map(|f| f.year));
-        let whole = row_fingerprint(e, f);
+        let identity = identity_fingerprint(e);
+        let whole = row_fingerprint(identity, e, f);
         if let Some(seen) = self.years.get(&key) {
             let first_row = seen.row as usize;
             return if seen.fingerprint == whole {
@@ -122,7 +122,6 @@ impl Duplicates {
                 Verdict::Conflict { first_row }
             };
         }
-        let identity = identity_fingerprint(e);
         if let Some(seen) = self.firms.get(&packed)
             && seen.fingerprint != identity
         {
@@ -142,6 +141,61 @@ impl Duplicates {
             },
         );
         Verdict::New
+    }
+}
+
+/// A 64-bit fingerprint of a record, a word at a time (multiply–xorshift). Two different
+/// rows get the same fingerprint with a chance of about 2⁻⁶⁴, which would make a conflict
+/// pass as an identical repeat.
+#[derive(Default)]
+struct Fingerprint(u64);
+
+impl Fingerprint {
+    fn add(&mut self, word: u64) {
+        let x = (self.0 ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 29);
+    }
+}
+
+impl Hasher for Fingerprint {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n) | 0x100);
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.add(n as u64);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        let mut x = self.0;
+        x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        x ^ (x >> 31)
     }
 }
 

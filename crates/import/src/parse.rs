@@ -3,6 +3,7 @@
 use crate::issue::{IssueKind, Reason};
 use chrono::{Datelike, NaiveDate};
 use shangyun_sheets::Cell;
+use std::borrow::Cow;
 
 /// Why a cell could not be read.
 #[derive(Debug, Clone, PartialEq)]
@@ -244,7 +245,24 @@ fn date_number(n: f64) -> Result<NaiveDate, Problem> {
     from_serial(n).ok_or_else(|| invalid_date("不是日期", "not a date"))
 }
 
+/// `YYYY-MM-DD` exactly, the common case in big files, without allocating.
+fn iso_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
+}
+
 fn date_text(text: &str) -> Result<Option<NaiveDate>, Problem> {
+    if let Some(date) = iso_date(text.trim()) {
+        return Ok(Some(date));
+    }
     // Drop a time part first ("2020-01-02 00:00:00", "2020-01-02T08:30"): it starts at the
     // last space or `T` before the first colon.
     let raw = text.trim();
@@ -345,6 +363,28 @@ pub(crate) fn code(cell: &Cell) -> Result<Option<(String, bool)>, Problem> {
             "不是代码（请将该列设为文本格式）",
             "not a code (format the column as Text)",
         )),
+    }
+}
+
+/// The trimmed text of a text cell, without copying; other cells as [`text`] reads them.
+pub(crate) fn peek(cell: &Cell) -> Result<Option<Cow<'_, str>>, Problem> {
+    match cell {
+        Cell::Text(t) => {
+            let t = t.trim();
+            Ok((!t.is_empty()).then_some(Cow::Borrowed(t)))
+        }
+        other => Ok(text(other)?.map(Cow::Owned)),
+    }
+}
+
+/// [`text`], taking the cell's string instead of copying it when it needs no trimming (the
+/// row is consumed by the import; this saves an allocation per text cell).
+pub(crate) fn take_text(cell: &mut Cell) -> Result<Option<String>, Problem> {
+    match cell {
+        Cell::Text(t) if t.trim().len() == t.len() => {
+            Ok((!t.is_empty()).then(|| std::mem::take(t)))
+        }
+        other => text(other),
     }
 }
 

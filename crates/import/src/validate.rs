@@ -127,19 +127,34 @@ impl<'a> RowValidator<'a> {
         self.by_field[field.index()].map(|i| &self.bound[i])
     }
 
-    pub(crate) fn check(&self, row: &Row) -> Checked {
+    fn issue_at(&self, row: usize, bound: &Bound<'_>, cell: &Cell, problem: Problem) -> CellError {
+        CellError {
+            row,
+            column: Some(bound.column.clone()),
+            value: shown(cell),
+            kind: problem.kind,
+            reason: problem.reason,
+        }
+    }
+
+    /// Checks a row; text cells are moved out of it into the record.
+    pub(crate) fn check(&self, row: &mut Row) -> Checked {
         let mut values: [Option<Value>; Field::ALL.len()] = Default::default();
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
+        let number = row.number;
         for bound in &self.bound {
-            let cell = row.cell(bound.index);
-            match self.read(bound, cell, &mut |p| {
-                warnings.push(self.issue(row, bound, p))
-            }) {
+            let mut absent = Cell::Empty;
+            let cell = row.cells.get_mut(bound.index).unwrap_or(&mut absent);
+            let result = self.read(bound, cell, &mut |p, c| {
+                warnings.push(self.issue_at(number, bound, c, p));
+            });
+            match result {
                 Ok(Some(value)) => values[bound.spec.field.index()] = Some(value),
-                Ok(None) if bound.spec.required => errors.push(self.issue(
-                    row,
+                Ok(None) if bound.spec.required => errors.push(self.issue_at(
+                    number,
                     bound,
+                    cell,
                     Problem::new(
                         IssueKind::Missing,
                         format!("必填项“{}”为空", bound.spec.zh),
@@ -147,7 +162,7 @@ impl<'a> RowValidator<'a> {
                     ),
                 )),
                 Ok(None) => {}
-                Err(problem) => errors.push(self.issue(row, bound, problem)),
+                Err(problem) => errors.push(self.issue_at(number, bound, cell, problem)),
             }
         }
         self.cross_check(row, &values, &mut errors);
@@ -166,44 +181,49 @@ impl<'a> RowValidator<'a> {
         }
     }
 
-    /// Parses one cell by its column's kind. `warn` receives findings that keep the value.
+    /// Parses one cell by its column's kind. `warn` receives findings that keep the value,
+    /// with the cell as it was. Text is moved out of the cell once it has been checked.
     fn read(
         &self,
         bound: &Bound<'_>,
-        cell: &Cell,
-        warn: &mut dyn FnMut(Problem),
+        cell: &mut Cell,
+        warn: &mut dyn FnMut(Problem, &Cell),
     ) -> Result<Option<Value>, Problem> {
         let spec = bound.spec;
         match spec.kind {
+            Kind::Name => return read_name(cell),
+            Kind::Text => return Ok(parse::take_text(cell)?.map(Value::Text)),
+            Kind::Phone | Kind::Email => {
+                let looks_right = match parse::peek(cell)? {
+                    None => return Ok(None),
+                    Some(t) if spec.kind == Kind::Phone => looks_like_phone(&t),
+                    Some(t) => looks_like_email(&t),
+                };
+                if !looks_right {
+                    let problem = if spec.kind == Kind::Phone {
+                        Problem::new(
+                            IssueKind::Suspicious,
+                            "不像电话号码（已保留原值）",
+                            "does not look like a phone number (kept as given)",
+                        )
+                    } else {
+                        Problem::new(
+                            IssueKind::Suspicious,
+                            "不像电子邮箱地址（已保留原值）",
+                            "does not look like an e-mail address (kept as given)",
+                        )
+                    };
+                    warn(problem, cell);
+                }
+                return Ok(parse::take_text(cell)?.map(Value::Text));
+            }
+            _ => {}
+        }
+        let cell: &Cell = cell;
+        let warn = &mut |p: Problem| warn(p, cell);
+        match spec.kind {
             Kind::Uscc => self.read_uscc(cell, warn),
-            Kind::Name => read_name(cell),
-            Kind::Text => Ok(parse::text(cell)?.map(Value::Text)),
-            Kind::Phone => {
-                let phone = parse::text(cell)?;
-                if let Some(p) = &phone
-                    && !looks_like_phone(p)
-                {
-                    warn(Problem::new(
-                        IssueKind::Suspicious,
-                        "不像电话号码（已保留原值）",
-                        "does not look like a phone number (kept as given)",
-                    ));
-                }
-                Ok(phone.map(Value::Text))
-            }
-            Kind::Email => {
-                let email = parse::text(cell)?;
-                if let Some(e) = &email
-                    && !looks_like_email(e)
-                {
-                    warn(Problem::new(
-                        IssueKind::Suspicious,
-                        "不像电子邮箱地址（已保留原值）",
-                        "does not look like an e-mail address (kept as given)",
-                    ));
-                }
-                Ok(email.map(Value::Text))
-            }
+            Kind::Name | Kind::Text | Kind::Phone | Kind::Email => Ok(None), // handled above
             Kind::Region => self.read_region(cell, warn),
             Kind::Industry => self.read_industry(cell, warn),
             Kind::Date => {
@@ -582,8 +602,8 @@ fn in_range(spec: &ColumnSpec, value: f64) -> Result<f64, Problem> {
     Ok(value)
 }
 
-fn read_name(cell: &Cell) -> Result<Option<Value>, Problem> {
-    let Some(name) = parse::text(cell)? else {
+fn read_name(cell: &mut Cell) -> Result<Option<Value>, Problem> {
+    let Some(name) = parse::peek(cell)? else {
         return Ok(None);
     };
     if name.contains(['\n', '\r']) {
@@ -601,7 +621,7 @@ fn read_name(cell: &Cell) -> Result<Option<Value>, Problem> {
             format!("the name is too long ({chars} characters, at most {MAX_NAME_CHARS})"),
         ));
     }
-    Ok(Some(Value::Text(name)))
+    Ok(parse::take_text(cell)?.map(Value::Text))
 }
 
 /// `9.11101E+17`, `9.1E17`: what Excel shows for a long number.

@@ -444,3 +444,19 @@ fn a_row_that_is_not_utf8_costs_only_itself() -> TestResult {
     assert_eq!(import.summary().rejected, 1);
     Ok(())
 }
+
+#[test]
+fn the_duplicate_check_can_be_left_to_the_store() -> TestResult {
+    let code = uscc("350102", "MA2XK7Q1");
+    let csv = format!(
+        "统一社会信用代码,企业名称,注册地区划代码,行业代码,年度,从业人员\n{code},甲,350102,3911,2024,5\n{code},甲,350102,3911,2024,6\n"
+    );
+    let (_, rows) = run(&csv)?;
+    assert_eq!(errors(&rows), [IssueKind::DuplicateConflict]);
+    let (_, rows) = run_with(
+        &csv,
+        &Importer::new().today(today()).check_duplicates(false),
+    )?;
+    assert!(rows.iter().all(|r| r.record.is_some()));
+    Ok(())
+}

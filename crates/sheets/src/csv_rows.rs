@@ -186,21 +186,27 @@ impl Iterator for CsvRows<'_> {
 
 impl CsvRows<'_> {
     fn to_row(&self) -> Result<Row, SheetError> {
-        let mut cells = Vec::with_capacity(self.record.len());
-        let last = self.record.len().saturating_sub(1);
-        for (i, field) in self.record.iter().enumerate() {
-            let field = match field {
-                [rest @ .., b'\r'] if i == last => rest,
+        let invalid = || SheetError::InvalidUtf8Row { row: self.row };
+        // One validation of the whole record; `str::get` then refuses a field boundary
+        // that falls inside a character.
+        let all = std::str::from_utf8(self.record.as_slice()).map_err(|_| invalid())?;
+        let count = self.record.len();
+        let mut cells = Vec::with_capacity(count);
+        for i in 0..count {
+            let field = self
+                .record
+                .range(i)
+                .and_then(|range| all.get(range))
+                .ok_or_else(invalid)?;
+            let field = match field.strip_suffix('\r') {
+                Some(rest) if i + 1 == count => rest,
                 _ => field,
             };
-            if field.is_empty() {
-                cells.push(Cell::Empty);
-                continue;
-            }
-            match std::str::from_utf8(field) {
-                Ok(text) => cells.push(Cell::Text(text.to_owned())),
-                Err(_) => return Err(SheetError::InvalidUtf8Row { row: self.row }),
-            }
+            cells.push(if field.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(field.to_owned())
+            });
         }
         Ok(Row {
             number: self.row,
