@@ -12,7 +12,10 @@
 //! Excel, WPS, LibreOffice and openpyxl write). Peak RSS is VmHWM from /proc/self/status,
 //! reset before each phase through /proc/self/clear_refs; CPU time is this thread's, from
 //! /proc/thread-self/schedstat (the wall time includes waiting on a shared machine). One
-//! thread. `--file PATH` imports an existing file only (for profiling).
+//! thread. Memory freed by one phase may stay with the process and show in the next phase's
+//! figure; for clean figures run one phase per process: `--file PATH` (or
+//! `--file-no-dedupe PATH`) imports an existing file only, `--write-shared-strings PATH ROWS`
+//! writes the shared-string XLSX.
 
 use shangyun_import::Importer;
 use shangyun_sheets::SheetReader;
@@ -135,12 +138,25 @@ fn main() -> Result<()> {
     while let Some(arg) = args.next() {
         if arg == "--xlsx" {
             xlsx = true;
-        } else if arg == "--file" {
-            // Only import an existing file (for profiling).
+        } else if arg == "--file" || arg == "--file-no-dedupe" {
+            // Only import an existing file, in a process of its own (clean peak RSS).
             let path = std::path::PathBuf::from(args.next().ok_or("--file needs a path")?);
+            let dedupe = arg == "--file";
             let t = start();
-            let (ok, bad) = import(&path)?;
-            report(ok + bad, "import of the given file", t);
+            let (ok, bad) = import_with(&path, dedupe)?;
+            let phase = if dedupe {
+                "import of the file"
+            } else {
+                "import of the file, no duplicate check"
+            };
+            report(ok + bad, phase, t);
+            return Ok(());
+        } else if arg == "--write-shared-strings" {
+            let path = std::path::PathBuf::from(args.next().ok_or("needs a path")?);
+            let rows: usize = args.next().ok_or("needs a row count")?.parse()?;
+            let t = start();
+            write_shared_strings_xlsx(&path, rows, 1)?;
+            report(rows, "write XLSX with shared strings", t);
             return Ok(());
         } else {
             sizes.push(arg.parse::<usize>()?);

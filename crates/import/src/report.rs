@@ -46,15 +46,19 @@ pub struct ReportFiles {
 /// a run without problems leaves none (and removes a report left by an earlier run of the
 /// same input, so a report on disk always belongs to the last run).
 ///
-/// ```no_run
+/// ```
 /// use shangyun_import::{ErrorReport, Importer};
 /// use shangyun_sheets::SheetReader;
 ///
-/// let path = std::path::Path::new("名录.xlsx");
-/// let mut sheet = SheetReader::open(path)?;
+/// let dir = std::env::temp_dir().join(format!("shangyun-report-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("名录.csv");
+/// std::fs::write(&path, "统一社会信用代码,企业名称,注册地区划代码,行业代码\n123,甲,350102,3911\n")?;
+///
+/// let mut sheet = SheetReader::open(&path)?;
 /// let importer = Importer::new();
 /// let mut import = importer.start(sheet.rows()?)?;
-/// let mut report = ErrorReport::beside(path)?;
+/// let mut report = ErrorReport::beside(&path)?;
 /// report.add_header(import.header())?;
 /// for outcome in &mut import {
 ///     let outcome = outcome?;
@@ -64,7 +68,9 @@ pub struct ReportFiles {
 ///     }
 /// }
 /// let files = report.finish()?;
-/// println!("{:?} rows, report: {:?}", import.summary(), files.xlsx);
+/// assert_eq!(files.errors, 1); // "123" is no USCC
+/// assert_eq!(files.csv, Some(dir.join("名录.csv.errors.csv")));
+/// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct ErrorReport {
