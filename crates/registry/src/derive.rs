@@ -15,15 +15,17 @@
 //!   `not-enough-data` naming the missing fields, and `not-eligible` when a recorded figure
 //!   already fails.
 //!
-//! The stored explanations are compact (outcome, checks that failed, missing fields, points);
-//! the rule crates give the full account when asked for one enterprise.
+//! The stored explanations are compact — what decided, the checks that failed, the registry
+//! fields still missing, the points — because they are computed and stored for every
+//! enterprise and year; the rule crates give the full account when asked for one profile.
 
-use crate::model::{AnnualFigures, Derived, Enterprise, Tier, TierDerived, Title};
+use crate::model::{AnnualFigures, Derived, Enterprise, Explanation, Tier, TierDerived, Title};
 use chrono::Datelike;
-use serde_json::{Value, json};
-use shangyun_rules::size::{self, Metrics, SizeClass, SizeEdition, SizeOutcome};
+use serde::Serialize;
+use shangyun_rules::size::{self, MetricSet, Metrics, SizeClass, SizeEdition, SizeOutcome};
 use shangyun_rules::tier::{
-    self as tiers, Date, Edition, EnterpriseProfile, Outcome, TierVerdict, TitleHeld, TitleKind,
+    self as tiers, Date, Edition, EnterpriseProfile, Outcome, Points, TierVerdict, TitleHeld,
+    TitleKind,
 };
 
 /// The size-class edition every [`Derived`] is computed with.
@@ -112,17 +114,17 @@ fn evaluated() -> impl Iterator<Item = (Edition, tiers::Tier)> {
 fn classify_size(
     enterprise: &Enterprise,
     year: &AnnualFigures,
-) -> (Option<SizeClass>, String, Value) {
-    let edition = size_edition_id().to_owned();
-    let employees = match year.employees.map(u32::try_from).transpose() {
-        Ok(n) => n,
-        Err(_) => {
-            return (
-                None,
-                edition,
-                json!({ "outcome": "invalid", "error": "employees out of range" }),
-            );
-        }
+) -> (Option<SizeClass>, String, Explanation) {
+    let invalid = |error: String| {
+        let why = SizeWhy {
+            outcome: "invalid",
+            error: Some(error),
+            ..SizeWhy::default()
+        };
+        (None, size_edition_id().to_owned(), explain(&why))
+    };
+    let Ok(employees) = year.employees.map(u32::try_from).transpose() else {
+        return invalid("employees out of range".to_owned());
     };
     let metrics = Metrics {
         employees,
@@ -130,45 +132,83 @@ fn classify_size(
         assets_wan: year.assets,
     };
     match size::classify(&enterprise.industry, &metrics) {
-        Ok(outcome) => {
-            let explanation = size_explanation(&outcome);
-            (outcome.class(), outcome.edition().id.clone(), explanation)
-        }
-        Err(e) => (
-            None,
-            edition,
-            json!({ "outcome": "invalid", "error": e.to_string() }),
+        Ok(outcome) => (
+            outcome.class(),
+            outcome.edition().id.clone(),
+            explain(&size_why(&outcome)),
         ),
+        Err(e) => invalid(e.to_string()),
     }
 }
 
-fn size_explanation(outcome: &SizeOutcome<'_>) -> Value {
+/// The stored size explanation: what decided, not the figures (stored beside it) nor the
+/// bounds (in the edition). Absent parts are left out of the JSON.
+#[derive(Default, Serialize)]
+struct SizeWhy<'a> {
+    /// `classified`, `missing_metrics`, `not_covered`, `industry_too_broad` or `invalid`.
+    outcome: &'static str,
+    /// The industry group of the edition (e.g. `software_it_services`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a str>,
+    /// The metrics that held the class where it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decided_by: Option<MetricSet>,
+    /// The class whose bound they missed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    missed: Option<SizeClass>,
+    /// The metrics the group needs that are not on file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    missing: Option<MetricSet>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+fn size_why<'a>(outcome: &'a SizeOutcome<'a>) -> SizeWhy<'a> {
     match outcome {
-        SizeOutcome::Classified(c) => json!({
-            "outcome": "classified",
-            "class": c.class,
-            "group": c.group.id,
-            "group_zh": c.group.name_zh,
-            "checks": c.checks,
-            "decided_by": c.decided_by,
-            "missed": c.missed,
-        }),
-        SizeOutcome::MissingMetrics(m) => json!({
-            "outcome": "missing_metrics",
-            "group": m.group.id,
-            "group_zh": m.group.name_zh,
-            "missing": m.missing,
-        }),
-        SizeOutcome::NotCovered(n) => json!({
-            "outcome": "not_covered",
-            "reason_zh": n.exclusion.reason_zh,
-            "reason_en": n.exclusion.reason_en,
-        }),
-        SizeOutcome::IndustryTooBroad(_) => json!({
-            "outcome": "industry_too_broad",
-            "reason_en": "the industry code spans several size groups; give a 4-digit class",
-        }),
+        SizeOutcome::Classified(c) => SizeWhy {
+            outcome: "classified",
+            group: Some(&c.group.id),
+            decided_by: Some(c.decided_by),
+            missed: c.missed,
+            ..SizeWhy::default()
+        },
+        SizeOutcome::MissingMetrics(m) => SizeWhy {
+            outcome: "missing_metrics",
+            group: Some(&m.group.id),
+            missing: Some(m.missing),
+            ..SizeWhy::default()
+        },
+        SizeOutcome::NotCovered(n) => SizeWhy {
+            outcome: "not_covered",
+            reason: Some(&n.exclusion.reason_en),
+            ..SizeWhy::default()
+        },
+        SizeOutcome::IndustryTooBroad(_) => SizeWhy {
+            outcome: "industry_too_broad",
+            reason: Some("the industry code spans several size groups; give a 4-digit class"),
+            ..SizeWhy::default()
+        },
     }
+}
+
+/// Serializes an explanation. Serializing these plain structs cannot fail; should it ever,
+/// the error text is stored instead of losing the derived row.
+fn explain<T: Serialize>(why: &T) -> Explanation {
+    Explanation::new(why).unwrap_or_else(|e| {
+        Explanation::new(&ExplainFailed {
+            outcome: "invalid",
+            error: e.to_string(),
+        })
+        .unwrap_or_else(|_| Explanation::null())
+    })
+}
+
+#[derive(Serialize)]
+struct ExplainFailed {
+    outcome: &'static str,
+    error: String,
 }
 
 fn tier_profile(
@@ -264,7 +304,10 @@ fn invalid_verdict(tier: tiers::Tier, edition: String, error: String) -> TierDer
         tier: registry_tier(tier),
         edition,
         outcome: "not-enough-data".to_owned(),
-        explanation: json!({ "outcome": "invalid", "error": error }),
+        explanation: explain(&ExplainFailed {
+            outcome: "invalid",
+            error,
+        }),
     }
 }
 
@@ -276,34 +319,83 @@ fn outcome_key(outcome: &Outcome) -> &'static str {
     }
 }
 
-fn tier_explanation(verdict: &TierVerdict<'_>) -> Value {
-    let failed: Vec<Value> = verdict
-        .failed
-        .iter()
-        .map(|f| {
-            json!({
-                "condition": f.condition,
-                "check": f.check,
-                "check_zh": f.check_zh,
-                "value": f.value,
-                "op": f.op,
-                "threshold": f.threshold,
-            })
-        })
-        .collect();
-    let missing: &[&str] = match &verdict.outcome {
+/// The stored tier explanation: the checks that failed (value against threshold) and the
+/// registry fields whose absence keeps the outcome open. Conditions the registry never
+/// records (awards, certifications, compliance flags, …) are only counted in `unrecorded`:
+/// they are the same for every enterprise, and storing their names a million times would
+/// cost more than the rules. `shangyun rules tier` gives the full account for one profile.
+#[derive(Serialize)]
+struct TierWhy<'a> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    failed: Vec<FailedBrief<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    missing: Vec<&'static str>,
+    #[serde(skip_serializing_if = "is_zero")]
+    unrecorded: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    direct_route: Option<&'a str>,
+    /// Total points (exact, or the range still possible) when the edition scores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    points: Option<Points>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+#[derive(Serialize)]
+struct FailedBrief<'a> {
+    check: &'a str,
+    value: Option<f64>,
+    threshold: f64,
+}
+
+/// Profile fields the registry fills from its own records.
+const RECORDED: &[&str] = &[
+    "as_of",
+    "province_code",
+    "revenue",
+    "revenue_prev",
+    "revenue_prev2",
+    "main_revenue",
+    "main_revenue_prev",
+    "main_revenue_prev2",
+    "rd_spend",
+    "rd_spend_prev",
+    "rd_staff",
+    "total_staff",
+    "ip_high_value_class1",
+    "ip_class1",
+    "ip_class2",
+    "debt_ratio_pct",
+    "net_profit",
+    "is_sme",
+    "titles",
+];
+
+fn tier_explanation(verdict: &TierVerdict<'_>) -> Explanation {
+    let all_missing: &[&'static str] = match &verdict.outcome {
         Outcome::NotEnoughData { missing } => missing,
         _ => &[],
     };
-    json!({
-        "outcome": outcome_key(&verdict.outcome),
-        "missing": missing,
-        "failed": failed,
-        "direct_route": verdict.direct_route,
-        "score": verdict.score.as_ref().map(|s| json!({
-            "total": s.total,
-            "pass_total": s.pass_total,
-            "max": s.max,
-        })),
+    let missing: Vec<&'static str> = all_missing
+        .iter()
+        .copied()
+        .filter(|m| RECORDED.contains(m))
+        .collect();
+    explain(&TierWhy {
+        failed: verdict
+            .failed
+            .iter()
+            .map(|f| FailedBrief {
+                check: f.check,
+                value: f.value,
+                threshold: f.threshold,
+            })
+            .collect(),
+        unrecorded: all_missing.len() - missing.len(),
+        missing,
+        direct_route: verdict.direct_route,
+        points: verdict.score.as_ref().map(|s| s.total),
     })
 }

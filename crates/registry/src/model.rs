@@ -91,8 +91,9 @@ pub struct Derived {
     pub size_class: Option<String>,
     /// The size-class edition id as the size crate names it, e.g. "2011".
     pub size_edition: String,
-    /// The full explanation as the rules crate returned it.
-    pub size_explanation: serde_json::Value,
+    /// Why: the metrics against the group's bounds, or what was missing (see
+    /// [`crate::derive`] for the shape).
+    pub size_explanation: Explanation,
     /// One verdict per tier evaluated.
     pub tiers: Vec<TierDerived>,
 }
@@ -105,5 +106,47 @@ pub struct TierDerived {
     pub edition: String,
     /// "eligible" | "not-eligible" | "not-enough-data".
     pub outcome: String,
-    pub explanation: serde_json::Value,
+    /// Why: the checks that failed, the fields whose absence keeps it open, the points.
+    pub explanation: Explanation,
+}
+
+/// An explanation as JSON text, kept serialized: it is computed for every enterprise and year
+/// on import and stored as is, so building a `serde_json::Value` tree for each would cost more
+/// than the rules themselves. Serializes as the JSON it holds; [`Explanation::to_value`] parses
+/// it for inspection.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Explanation(Box<serde_json::value::RawValue>);
+
+impl Explanation {
+    /// Serializes `value` into an explanation.
+    pub fn new<T: Serialize + ?Sized>(value: &T) -> Result<Explanation, serde_json::Error> {
+        serde_json::value::to_raw_value(value).map(Explanation)
+    }
+
+    /// Checks and wraps JSON text (as read from storage).
+    pub fn from_json(text: String) -> Result<Explanation, serde_json::Error> {
+        serde_json::value::RawValue::from_string(text).map(Explanation)
+    }
+
+    /// `null`, for a value that has no explanation.
+    pub fn null() -> Explanation {
+        Explanation(serde_json::value::RawValue::NULL.to_owned())
+    }
+
+    /// The JSON text.
+    pub fn as_json(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The JSON parsed into a tree.
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::from_str(self.0.get()).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl PartialEq for Explanation {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_json() == other.as_json()
+    }
 }

@@ -40,6 +40,9 @@ pub(crate) trait Backend: Sync {
 
     async fn migrate(&self) -> StoreResult<()>;
 
+    /// The newest migration applied, 0 for an empty database.
+    async fn schema_version(&self) -> StoreResult<i64>;
+
     /// The stored enterprises among `usccs`.
     async fn load_enterprises(
         &self,

@@ -38,10 +38,14 @@ pub struct RegistryFilter {
     pub size_classes: Vec<String>,
     /// Eligible (under any evaluated edition) for any of these tiers.
     pub eligible_for: Vec<Tier>,
+    /// Not ruled out for any of these tiers: eligible, or not enough data to decide (no
+    /// recorded figure fails). The registry lacks most qualitative conditions, so this is the
+    /// list of candidates (培育对象) a programme office follows up.
+    pub candidate_for: Vec<Tier>,
     /// Holds a title of any of these tiers (valid on `title_valid_on`, when given).
     pub holds_title: Vec<Tier>,
     pub title_valid_on: Option<NaiveDate>,
-    /// The year whose derived values `size_classes` and `eligible_for` read.
+    /// The year whose derived values `size_classes`, `eligible_for` and `candidate_for` read.
     pub year: Option<i32>,
 }
 
@@ -74,7 +78,10 @@ impl RegistryFilter {
             }
             out.sql += &format!(" AND ({})", parts.join(" OR "));
         }
-        if !self.size_classes.is_empty() || !self.eligible_for.is_empty() {
+        if !self.size_classes.is_empty()
+            || !self.eligible_for.is_empty()
+            || !self.candidate_for.is_empty()
+        {
             let year = match self.year {
                 Some(y) => format!("d.year = {}", out.bind(Bind::Int(i64::from(y)))),
                 None => format!("d.is_latest = {}", out.bind(Bind::Bool(true))),
@@ -100,6 +107,14 @@ impl RegistryFilter {
                     .eligible_for
                     .iter()
                     .map(|t| format!("d.{} = 'eligible'", tier_column(*t)))
+                    .collect();
+                conditions.push(format!("({})", any.join(" OR ")));
+            }
+            if !self.candidate_for.is_empty() {
+                let any: Vec<String> = self
+                    .candidate_for
+                    .iter()
+                    .map(|t| format!("d.{} IN ('eligible', 'not-enough-data')", tier_column(*t)))
                     .collect();
                 conditions.push(format!("({})", any.join(" OR ")));
             }
@@ -302,6 +317,7 @@ mod tests {
             industries: vec!["65".into(), "C39".into()],
             size_classes: vec!["Small".into()],
             eligible_for: vec![Tier::Specialized],
+            candidate_for: vec![Tier::LittleGiant],
             holds_title: vec![Tier::Innovative],
             title_valid_on: NaiveDate::from_ymd_opt(2025, 1, 1),
             year: Some(2024),
@@ -310,6 +326,7 @@ mod tests {
         assert_eq!(c.binds.len(), 2 + 4 + 1 + 1 + 1 + 2);
         assert!(c.sql.contains("$11"), "{}", c.sql);
         assert!(c.sql.contains("d.tier_specialized = 'eligible'"));
+        assert!(c.sql.contains("d.tier_little_giant IN ('eligible', 'not-enough-data')"));
         assert_eq!(c.binds[6], Bind::Int(2024));
         assert_eq!(c.binds[7], Bind::Text("small".into()));
         Ok(())

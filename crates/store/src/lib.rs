@@ -42,6 +42,7 @@ mod records;
 mod registry;
 mod rows;
 mod sqlite;
+mod wire;
 
 pub use error::{StoreError, StoreResult};
 pub use filter::{RegistryFilter, SIZE_CLASSES};

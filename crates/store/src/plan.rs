@@ -119,6 +119,20 @@ fn check_record(record: &EnterpriseRecord) -> StoreResult<()> {
     if let Some(t) = record.titles.iter().find(|t| &t.uscc != uscc) {
         return Err(bad(format!("a title belongs to {}", t.uscc)));
     }
+    for f in &record.figures {
+        let reals = [
+            ("revenue", f.revenue),
+            ("main_business_revenue", f.main_business_revenue),
+            ("assets", f.assets),
+            ("rd_spend", f.rd_spend),
+            ("net_profit", f.net_profit),
+            ("debt_ratio", f.debt_ratio),
+            ("energy_kwh", f.energy_kwh),
+        ];
+        if let Some((name, _)) = reals.iter().find(|(_, v)| v.is_some_and(|v| !v.is_finite())) {
+            return Err(bad(format!("{name} of {} is not a finite number", f.year)));
+        }
+    }
     let mut years = HashSet::new();
     if let Some(f) = record.figures.iter().find(|f| !years.insert(f.year)) {
         return Err(bad(format!("year {} appears twice", f.year)));

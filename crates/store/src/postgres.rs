@@ -180,6 +180,21 @@ impl Backend for PgBackend {
             .map_err(|e| StoreError::from_migrate(&self.target, e))
     }
 
+    async fn schema_version(&self) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "SELECT max(version) FROM _sqlx_migrations WHERE success",
+        )
+        .fetch_optional(&self.pool)
+        .await;
+        match row {
+            Ok(Some(row)) => Ok(row.try_get::<Option<i64>, _>(0).map_err(|e| self.err(e))?.unwrap_or(0)),
+            Ok(None) => Ok(0),
+            // No bookkeeping table yet: nothing applied.
+            Err(sqlx::Error::Database(db)) if db.message().contains("_sqlx_migrations") => Ok(0),
+            Err(e) => Err(self.err(e)),
+        }
+    }
+
     async fn load_enterprises(
         &self,
         conn: &mut PgConnection,
@@ -409,9 +424,8 @@ impl Backend for PgBackend {
                 .collect::<Vec<_>>(),
         )
         .bind(
-            encoded
-                .iter()
-                .map(|e| e.size_explanation.as_str())
+            rows.iter()
+                .map(|r| r.derived.size_explanation.as_json())
                 .collect::<Vec<_>>(),
         )
         .bind(summary(Tier::Innovative))

@@ -178,6 +178,11 @@ impl Registry {
         with_backend!(self, b => b.migrate().await)
     }
 
+    /// The newest schema version applied (compare [`latest_schema_version`](crate::latest_schema_version)).
+    pub async fn schema_version(&self) -> StoreResult<i64> {
+        with_backend!(self, b => b.schema_version().await)
+    }
+
     /// Upserts one enterprise (see [`EnterpriseRecord`] for the contract), recomputing its
     /// derived values when anything changed, with one audit entry holding before and after.
     pub async fn upsert(&self, record: &EnterpriseRecord) -> StoreResult<UpsertSummary> {

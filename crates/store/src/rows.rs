@@ -7,7 +7,7 @@ use crate::plan::DerivedRow;
 use crate::records::AuditEntry;
 use crate::backend::NewAudit;
 use chrono::{DateTime, NaiveDate, Utc};
-use shangyun_registry::{Derived, TierDerived, Title};
+use shangyun_registry::{Derived, Explanation, TierDerived, Title};
 
 /// A stored count (never negative) as `u64`.
 pub(crate) fn count(n: i64) -> u64 {
@@ -27,9 +27,9 @@ fn to_json<T: serde::Serialize + ?Sized>(
     serde_json::to_string(value).map_err(|e| StoreError::corrupt(what, key, e))
 }
 
-/// The JSON columns of a derived row, encoded once.
+/// The `tiers` JSON column of a derived row, encoded once (the size explanation is already
+/// JSON text).
 pub(crate) struct EncodedDerived {
-    pub size_explanation: String,
     pub tiers: String,
 }
 
@@ -37,7 +37,6 @@ impl EncodedDerived {
     pub fn new(row: &DerivedRow) -> StoreResult<Self> {
         let d = &row.derived;
         Ok(EncodedDerived {
-            size_explanation: to_json(&d.size_explanation, "size explanation", &d.uscc)?,
             tiers: to_json(&d.tiers, "tier verdicts", &d.uscc)?,
         })
     }
@@ -98,7 +97,7 @@ pub(crate) struct DerivedParts {
 
 impl DerivedParts {
     pub fn into_derived(self) -> StoreResult<Derived> {
-        let size_explanation = serde_json::from_str(&self.size_explanation)
+        let size_explanation = Explanation::from_json(self.size_explanation)
             .map_err(|e| StoreError::corrupt("size explanation", &self.uscc, e))?;
         let tiers: Vec<TierDerived> = serde_json::from_str(&self.tiers)
             .map_err(|e| StoreError::corrupt("tier verdicts", &self.uscc, e))?;

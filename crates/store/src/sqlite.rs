@@ -1,6 +1,7 @@
-//! The embedded backend: one SQLite file in WAL mode. Bulk writes are multi-row
-//! `INSERT … ON CONFLICT DO UPDATE` statements (a few hundred rows each, prepared once and
-//! cached) inside one `BEGIN IMMEDIATE` transaction per batch.
+//! The embedded backend: one SQLite file in WAL mode. A batch travels through the driver as
+//! one JSON text per table (`INSERT … SELECT … FROM json_each(?1) … ON CONFLICT DO UPDATE`,
+//! and `json_group_array` to read), inside one `BEGIN IMMEDIATE` transaction per batch: the
+//! driver's cost is per bound value and per row fetched, SQLite's JSON parser is cheaper.
 
 use crate::backend::{Backend, NewAudit};
 use crate::error::{StoreError, StoreResult};
@@ -9,8 +10,9 @@ use crate::migrate::{Flavour, migrator};
 use crate::plan::{DerivedRow, Existing};
 use crate::records::{AuditEntry, AuditQuery, BatchProgress, ImportJournal};
 use crate::rows;
+use crate::wire;
 use chrono::{DateTime, Utc};
-use shangyun_registry::{AnnualFigures, Derived, Enterprise, Tier, Title};
+use shangyun_registry::{AnnualFigures, Derived, Enterprise, Title};
 use sqlx::query::Query;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool,
@@ -21,10 +23,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Rows per multi-row statement: 14 columns × 500 stays far below SQLite's 32766 variables.
-const ROWS_PER_STATEMENT: usize = 500;
-/// Keys per `IN (…)` lookup.
-const KEYS_PER_LOOKUP: usize = 1000;
+/// Audit entries per multi-row statement (7 values each; the driver looks every parameter
+/// up by position, which grows with the statement's parameter count).
+const ROWS_PER_STATEMENT: usize = 100;
 
 pub(crate) struct SqliteBackend {
     pool: SqlitePool,
@@ -66,6 +67,23 @@ impl SqliteBackend {
     fn err(&self, e: sqlx::Error) -> StoreError {
         StoreError::from_sqlx(&self.target, e)
     }
+
+    /// Runs a query whose single value is a `json_group_array(…)` and decodes it: one value
+    /// crosses the driver instead of one message per row.
+    async fn fetch_json<T: serde::de::DeserializeOwned>(
+        &self,
+        conn: &mut SqliteConnection,
+        sql: &'static str,
+        keys: &str,
+    ) -> StoreResult<Vec<T>> {
+        let row = sqlx::query(sql)
+            .bind(keys)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| self.err(e))?;
+        let text: Option<String> = row.try_get(0).map_err(|e| self.err(e))?;
+        wire::decode(text.as_deref().unwrap_or("[]"))
+    }
 }
 
 /// Creates the parent directory, and reports a path that cannot hold a database before SQLite
@@ -92,6 +110,20 @@ fn prepare_directory(path: &Path) -> StoreResult<()> {
     Ok(())
 }
 
+/// A REAL column as a JSON number that round-trips: `json_array()` renders doubles with 15
+/// significant digits, which loses the last bits; 17 always suffice.
+macro_rules! exact {
+    ($column:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $column,
+            " IS NULL THEN NULL ELSE json(printf('%!.17g', ",
+            $column,
+            ")) END"
+        )
+    };
+}
+
 type SqliteQuery<'q> = Query<'q, Sqlite, SqliteArguments>;
 
 fn bind_all<'q>(mut query: SqliteQuery<'q>, binds: &[Bind]) -> SqliteQuery<'q> {
@@ -106,14 +138,6 @@ fn bind_all<'q>(mut query: SqliteQuery<'q>, binds: &[Bind]) -> SqliteQuery<'q> {
     query
 }
 
-/// `?1, ?2, …, ?n` starting after `offset` placeholders.
-fn marks(offset: usize, n: usize) -> String {
-    (offset + 1..=offset + n)
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn enterprise_from(row: &SqliteRow) -> Result<Enterprise, sqlx::Error> {
     Ok(Enterprise {
         uscc: row.try_get("uscc")?,
@@ -125,46 +149,6 @@ fn enterprise_from(row: &SqliteRow) -> Result<Enterprise, sqlx::Error> {
         contact_name: row.try_get("contact_name")?,
         contact_phone: row.try_get("contact_phone")?,
         contact_email: row.try_get("contact_email")?,
-    })
-}
-
-fn figures_from(row: &SqliteRow) -> Result<AnnualFigures, sqlx::Error> {
-    Ok(AnnualFigures {
-        uscc: row.try_get("uscc")?,
-        year: row.try_get("year")?,
-        employees: row.try_get("employees")?,
-        revenue: row.try_get("revenue")?,
-        main_business_revenue: row.try_get("main_business_revenue")?,
-        assets: row.try_get("assets")?,
-        rd_spend: row.try_get("rd_spend")?,
-        rd_staff: row.try_get("rd_staff")?,
-        net_profit: row.try_get("net_profit")?,
-        debt_ratio: row.try_get("debt_ratio")?,
-        ip_class1: row.try_get("ip_class1")?,
-        ip_class1_high_value: row.try_get("ip_class1_high_value")?,
-        ip_class2: row.try_get("ip_class2")?,
-        energy_kwh: row.try_get("energy_kwh")?,
-    })
-}
-
-fn title_parts(row: &SqliteRow) -> Result<rows::TitleParts, sqlx::Error> {
-    Ok(rows::TitleParts {
-        uscc: row.try_get("uscc")?,
-        tier: row.try_get("tier")?,
-        issued: row.try_get("issued")?,
-        expires: row.try_get("expires")?,
-        edition: row.try_get("edition")?,
-    })
-}
-
-fn derived_parts(row: &SqliteRow) -> Result<rows::DerivedParts, sqlx::Error> {
-    Ok(rows::DerivedParts {
-        uscc: row.try_get("uscc")?,
-        year: row.try_get("year")?,
-        size_class: row.try_get("size_class")?,
-        size_edition: row.try_get("size_edition")?,
-        size_explanation: row.try_get("size_explanation")?,
-        tiers: row.try_get("tiers")?,
     })
 }
 
@@ -211,27 +195,44 @@ impl Backend for SqliteBackend {
             .map_err(|e| StoreError::from_migrate(&self.target, e))
     }
 
+    async fn schema_version(&self) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "SELECT max(version) FROM _sqlx_migrations WHERE success",
+        )
+        .fetch_optional(&self.pool)
+        .await;
+        match row {
+            Ok(Some(row)) => Ok(row.try_get::<Option<i64>, _>(0).map_err(|e| self.err(e))?.unwrap_or(0)),
+            Ok(None) => Ok(0),
+            // No bookkeeping table yet: nothing applied.
+            Err(sqlx::Error::Database(db)) if db.message().contains("_sqlx_migrations") => Ok(0),
+            Err(e) => Err(self.err(e)),
+        }
+    }
+
     async fn load_enterprises(
         &self,
         conn: &mut SqliteConnection,
         usccs: &[&str],
     ) -> StoreResult<HashMap<String, Enterprise>> {
-        let mut out = HashMap::with_capacity(usccs.len());
-        for chunk in usccs.chunks(KEYS_PER_LOOKUP) {
-            let sql = format!(
-                "SELECT * FROM enterprises WHERE uscc IN ({})",
-                marks(0, chunk.len())
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for uscc in chunk {
-                query = query.bind(*uscc);
-            }
-            for row in query.fetch_all(&mut *conn).await.map_err(|e| self.err(e))? {
-                let e = enterprise_from(&row).map_err(|e| self.err(e))?;
-                out.insert(e.uscc.clone(), e);
-            }
-        }
-        Ok(out)
+        let keys = wire::encode(&usccs, "keys")?;
+        let rows: Vec<wire::EnterpriseRow> = self
+            .fetch_json(
+                conn,
+                "SELECT json_group_array(json_array(uscc, name, registered_region, \
+                 operating_region, industry, founded, contact_name, contact_phone, \
+                 contact_email)) FROM enterprises \
+                 WHERE uscc IN (SELECT value FROM json_each(?1))",
+                &keys,
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let e = wire::enterprise(r);
+                (e.uscc.clone(), e)
+            })
+            .collect())
     }
 
     async fn load_children(
@@ -240,26 +241,45 @@ impl Backend for SqliteBackend {
         usccs: &[&str],
         existing: &mut Existing,
     ) -> StoreResult<()> {
-        for chunk in usccs.chunks(KEYS_PER_LOOKUP) {
-            let list = marks(0, chunk.len());
-            let sql = format!("SELECT * FROM annual_figures WHERE uscc IN ({list}) ORDER BY uscc, year");
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for uscc in chunk {
-                query = query.bind(*uscc);
-            }
-            for row in query.fetch_all(&mut *conn).await.map_err(|e| self.err(e))? {
-                let f = figures_from(&row).map_err(|e| self.err(e))?;
-                existing.figures.entry(f.uscc.clone()).or_default().push(f);
-            }
-            let sql = format!("SELECT * FROM titles WHERE uscc IN ({list}) ORDER BY uscc, tier, issued");
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for uscc in chunk {
-                query = query.bind(*uscc);
-            }
-            for row in query.fetch_all(&mut *conn).await.map_err(|e| self.err(e))? {
-                let t = title_parts(&row).map_err(|e| self.err(e))?.into_title()?;
-                existing.titles.entry(t.uscc.clone()).or_default().push(t);
-            }
+        let keys = wire::encode(&usccs, "keys")?;
+        let figures: Vec<wire::FiguresRow> = self
+            .fetch_json(
+                conn,
+                concat!(
+                    "SELECT json_group_array(json_array(uscc, year, employees, ",
+                    exact!("revenue"),
+                    ", ",
+                    exact!("main_business_revenue"),
+                    ", ",
+                    exact!("assets"),
+                    ", ",
+                    exact!("rd_spend"),
+                    ", rd_staff, ",
+                    exact!("net_profit"),
+                    ", ",
+                    exact!("debt_ratio"),
+                    ", ip_class1, ip_class1_high_value, ip_class2, ",
+                    exact!("energy_kwh"),
+                    ")) FROM annual_figures WHERE uscc IN (SELECT value FROM json_each(?1))"
+                ),
+                &keys,
+            )
+            .await?;
+        for row in figures {
+            let f = wire::figures(row);
+            existing.figures.entry(f.uscc.clone()).or_default().push(f);
+        }
+        let titles: Vec<wire::TitleRow> = self
+            .fetch_json(
+                conn,
+                "SELECT json_group_array(json_array(uscc, tier, issued, expires, edition)) \
+                 FROM titles WHERE uscc IN (SELECT value FROM json_each(?1))",
+                &keys,
+            )
+            .await?;
+        for row in titles {
+            let t = wire::title(row)?;
+            existing.titles.entry(t.uscc.clone()).or_default().push(t);
         }
         Ok(())
     }
@@ -269,20 +289,20 @@ impl Backend for SqliteBackend {
         conn: &mut SqliteConnection,
         usccs: &[&str],
     ) -> StoreResult<HashMap<String, Vec<Derived>>> {
+        let keys = wire::encode(&usccs, "keys")?;
+        let rows: Vec<wire::DerivedReadRow> = self
+            .fetch_json(
+                conn,
+                "SELECT json_group_array(json_array(uscc, year, size_class, size_edition, \
+                 json(size_explanation), json(tiers))) FROM derived \
+                 WHERE uscc IN (SELECT value FROM json_each(?1))",
+                &keys,
+            )
+            .await?;
         let mut out: HashMap<String, Vec<Derived>> = HashMap::new();
-        for chunk in usccs.chunks(KEYS_PER_LOOKUP) {
-            let sql = format!(
-                "SELECT * FROM derived WHERE uscc IN ({}) ORDER BY uscc, year",
-                marks(0, chunk.len())
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for uscc in chunk {
-                query = query.bind(*uscc);
-            }
-            for row in query.fetch_all(&mut *conn).await.map_err(|e| self.err(e))? {
-                let d = derived_parts(&row).map_err(|e| self.err(e))?.into_derived()?;
-                out.entry(d.uscc.clone()).or_default().push(d);
-            }
+        for row in rows {
+            let d = wire::derived(row);
+            out.entry(d.uscc.clone()).or_default().push(d);
         }
         Ok(out)
     }
@@ -293,36 +313,27 @@ impl Backend for SqliteBackend {
         rows: &[&Enterprise],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO enterprises (uscc, name, registered_region, operating_region, \
-                 industry, founded, contact_name, contact_phone, contact_email, updated_at) ",
-            );
-            qb.push_values(chunk, |mut b, e| {
-                b.push_bind(e.uscc.as_str())
-                    .push_bind(e.name.as_str())
-                    .push_bind(e.registered_region.as_str())
-                    .push_bind(e.operating_region.as_deref())
-                    .push_bind(e.industry.as_str())
-                    .push_bind(e.founded)
-                    .push_bind(e.contact_name.as_deref())
-                    .push_bind(e.contact_phone.as_deref())
-                    .push_bind(e.contact_email.as_deref())
-                    .push_bind(now);
-            });
-            qb.push(
-                " ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, \
-                 registered_region = excluded.registered_region, \
-                 operating_region = excluded.operating_region, industry = excluded.industry, \
-                 founded = excluded.founded, contact_name = excluded.contact_name, \
-                 contact_phone = excluded.contact_phone, contact_email = excluded.contact_email, \
-                 updated_at = excluded.updated_at",
-            );
-            qb.build()
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| self.err(e))?;
+        if rows.is_empty() {
+            return Ok(());
         }
+        let data = wire::encode_enterprises(rows)?;
+        sqlx::query(
+            "INSERT INTO enterprises (uscc, name, registered_region, operating_region, \
+             industry, founded, contact_name, contact_phone, contact_email, updated_at) \
+             SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, \
+             value->>6, value->>7, value->>8, ?2 FROM json_each(?1) WHERE true \
+             ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, \
+             registered_region = excluded.registered_region, \
+             operating_region = excluded.operating_region, industry = excluded.industry, \
+             founded = excluded.founded, contact_name = excluded.contact_name, \
+             contact_phone = excluded.contact_phone, contact_email = excluded.contact_email, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(data)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| self.err(e))?;
         Ok(())
     }
 
@@ -331,66 +342,49 @@ impl Backend for SqliteBackend {
         conn: &mut SqliteConnection,
         rows: &[&AnnualFigures],
     ) -> StoreResult<()> {
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO annual_figures (uscc, year, employees, revenue, \
-                 main_business_revenue, assets, rd_spend, rd_staff, net_profit, debt_ratio, \
-                 ip_class1, ip_class1_high_value, ip_class2, energy_kwh) ",
-            );
-            qb.push_values(chunk, |mut b, f| {
-                b.push_bind(f.uscc.as_str())
-                    .push_bind(f.year)
-                    .push_bind(f.employees)
-                    .push_bind(f.revenue)
-                    .push_bind(f.main_business_revenue)
-                    .push_bind(f.assets)
-                    .push_bind(f.rd_spend)
-                    .push_bind(f.rd_staff)
-                    .push_bind(f.net_profit)
-                    .push_bind(f.debt_ratio)
-                    .push_bind(f.ip_class1)
-                    .push_bind(f.ip_class1_high_value)
-                    .push_bind(f.ip_class2)
-                    .push_bind(f.energy_kwh);
-            });
-            qb.push(
-                " ON CONFLICT (uscc, year) DO UPDATE SET employees = excluded.employees, \
-                 revenue = excluded.revenue, \
-                 main_business_revenue = excluded.main_business_revenue, \
-                 assets = excluded.assets, rd_spend = excluded.rd_spend, \
-                 rd_staff = excluded.rd_staff, net_profit = excluded.net_profit, \
-                 debt_ratio = excluded.debt_ratio, ip_class1 = excluded.ip_class1, \
-                 ip_class1_high_value = excluded.ip_class1_high_value, \
-                 ip_class2 = excluded.ip_class2, energy_kwh = excluded.energy_kwh",
-            );
-            qb.build()
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| self.err(e))?;
+        if rows.is_empty() {
+            return Ok(());
         }
+        let data = wire::encode_figures(rows)?;
+        sqlx::query(
+            "INSERT INTO annual_figures (uscc, year, employees, revenue, \
+             main_business_revenue, assets, rd_spend, rd_staff, net_profit, debt_ratio, \
+             ip_class1, ip_class1_high_value, ip_class2, energy_kwh) \
+             SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, \
+             value->>6, value->>7, value->>8, value->>9, value->>10, value->>11, value->>12, \
+             value->>13 FROM json_each(?1) WHERE true \
+             ON CONFLICT (uscc, year) DO UPDATE SET employees = excluded.employees, \
+             revenue = excluded.revenue, \
+             main_business_revenue = excluded.main_business_revenue, \
+             assets = excluded.assets, rd_spend = excluded.rd_spend, \
+             rd_staff = excluded.rd_staff, net_profit = excluded.net_profit, \
+             debt_ratio = excluded.debt_ratio, ip_class1 = excluded.ip_class1, \
+             ip_class1_high_value = excluded.ip_class1_high_value, \
+             ip_class2 = excluded.ip_class2, energy_kwh = excluded.energy_kwh",
+        )
+        .bind(data)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| self.err(e))?;
         Ok(())
     }
 
     async fn write_titles(&self, conn: &mut SqliteConnection, rows: &[&Title]) -> StoreResult<()> {
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            let mut qb: QueryBuilder<Sqlite> =
-                QueryBuilder::new("INSERT INTO titles (uscc, tier, issued, expires, edition) ");
-            qb.push_values(chunk, |mut b, t| {
-                b.push_bind(t.uscc.as_str())
-                    .push_bind(crate::filter::tier_key(t.tier))
-                    .push_bind(t.issued)
-                    .push_bind(t.expires)
-                    .push_bind(t.edition.as_str());
-            });
-            qb.push(
-                " ON CONFLICT (uscc, tier, issued) DO UPDATE SET expires = excluded.expires, \
-                 edition = excluded.edition",
-            );
-            qb.build()
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| self.err(e))?;
+        if rows.is_empty() {
+            return Ok(());
         }
+        let data = wire::encode_titles(rows)?;
+        sqlx::query(
+            "INSERT INTO titles (uscc, tier, issued, expires, edition) \
+             SELECT value->>0, value->>1, value->>2, value->>3, value->>4 \
+             FROM json_each(?1) WHERE true \
+             ON CONFLICT (uscc, tier, issued) DO UPDATE SET expires = excluded.expires, \
+             edition = excluded.edition",
+        )
+        .bind(data)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| self.err(e))?;
         Ok(())
     }
 
@@ -400,44 +394,29 @@ impl Backend for SqliteBackend {
         rows: &[DerivedRow],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            let encoded = chunk
-                .iter()
-                .map(rows::EncodedDerived::new)
-                .collect::<StoreResult<Vec<_>>>()?;
-            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO derived (uscc, year, is_latest, size_class, size_edition, \
-                 size_explanation, tier_innovative, tier_specialized, tier_little_giant, tiers, \
-                 computed_at) ",
-            );
-            qb.push_values(chunk.iter().zip(&encoded), |mut b, (row, json)| {
-                let d = &row.derived;
-                b.push_bind(d.uscc.as_str())
-                    .push_bind(d.year)
-                    .push_bind(row.is_latest)
-                    .push_bind(d.size_class.as_deref())
-                    .push_bind(d.size_edition.as_str())
-                    .push_bind(json.size_explanation.as_str())
-                    .push_bind(row.tier_summary(Tier::Innovative))
-                    .push_bind(row.tier_summary(Tier::Specialized))
-                    .push_bind(row.tier_summary(Tier::LittleGiant))
-                    .push_bind(json.tiers.as_str())
-                    .push_bind(now);
-            });
-            qb.push(
-                " ON CONFLICT (uscc, year) DO UPDATE SET is_latest = excluded.is_latest, \
-                 size_class = excluded.size_class, size_edition = excluded.size_edition, \
-                 size_explanation = excluded.size_explanation, \
-                 tier_innovative = excluded.tier_innovative, \
-                 tier_specialized = excluded.tier_specialized, \
-                 tier_little_giant = excluded.tier_little_giant, tiers = excluded.tiers, \
-                 computed_at = excluded.computed_at",
-            );
-            qb.build()
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| self.err(e))?;
+        if rows.is_empty() {
+            return Ok(());
         }
+        let data = wire::encode_derived(rows)?;
+        sqlx::query(
+            "INSERT INTO derived (uscc, year, is_latest, size_class, size_edition, \
+             size_explanation, tier_innovative, tier_specialized, tier_little_giant, tiers, \
+             computed_at) \
+             SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, \
+             value->>6, value->>7, value->>8, value->>9, ?2 FROM json_each(?1) WHERE true \
+             ON CONFLICT (uscc, year) DO UPDATE SET is_latest = excluded.is_latest, \
+             size_class = excluded.size_class, size_edition = excluded.size_edition, \
+             size_explanation = excluded.size_explanation, \
+             tier_innovative = excluded.tier_innovative, \
+             tier_specialized = excluded.tier_specialized, \
+             tier_little_giant = excluded.tier_little_giant, tiers = excluded.tiers, \
+             computed_at = excluded.computed_at",
+        )
+        .bind(data)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| self.err(e))?;
         Ok(())
     }
 

@@ -52,6 +52,7 @@ CREATE INDEX titles_tier ON titles (tier, expires);
 -- Derived, recomputable: one row per enterprise and year, stored with the rule editions.
 -- tier_* hold the summary outcome per tier over the editions evaluated ('eligible' when any
 -- edition says so); `tiers` holds every verdict with its edition and explanation.
+-- A rowid table (rows are ~1 KB; WITHOUT ROWID b-trees degrade with rows that large).
 CREATE TABLE derived (
     uscc               TEXT NOT NULL REFERENCES enterprises (uscc) ON DELETE CASCADE,
     year               INTEGER NOT NULL,
@@ -64,8 +65,8 @@ CREATE TABLE derived (
     tier_little_giant  TEXT NOT NULL,
     tiers              TEXT NOT NULL,
     computed_at        TEXT NOT NULL,
-    PRIMARY KEY (uscc, year)
-) WITHOUT ROWID;
+    UNIQUE (uscc, year)
+);
 CREATE INDEX derived_size_class ON derived (size_class, year);
 -- Partial indices: only the (few) eligible rows pay for them on insert.
 CREATE INDEX derived_innovative ON derived (uscc, year) WHERE tier_innovative = 'eligible';
