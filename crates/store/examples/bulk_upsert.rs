@@ -17,7 +17,10 @@ const BATCH: usize = 10_000;
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn below(&mut self, n: u64) -> u64 {
@@ -26,8 +29,12 @@ impl Lcg {
 }
 
 fn records(n: usize) -> Vec<EnterpriseRecord> {
-    const REGIONS: [&str; 8] = ["330106", "330205", "110108", "440305", "320583", "510107", "420111", "370202"];
-    const INDUSTRIES: [&str; 8] = ["6511", "3311", "5171", "5211", "4710", "7010", "3911", "2710"];
+    const REGIONS: [&str; 8] = [
+        "330106", "330205", "110108", "440305", "320583", "510107", "420111", "370202",
+    ];
+    const INDUSTRIES: [&str; 8] = [
+        "6511", "3311", "5171", "5211", "4710", "7010", "3911", "2710",
+    ];
     let mut rng = Lcg(42);
     (0..n)
         .map(|i| {
@@ -41,7 +48,11 @@ fn records(n: usize) -> Vec<EnterpriseRecord> {
                 registered_region: region.to_owned(),
                 operating_region: None,
                 industry: INDUSTRIES[rng.below(8) as usize].to_owned(),
-                founded: chrono::NaiveDate::from_ymd_opt(2000 + (i % 24) as i32, 1 + (i % 12) as u32, 1),
+                founded: chrono::NaiveDate::from_ymd_opt(
+                    2000 + (i % 24) as i32,
+                    1 + (i % 12) as u32,
+                    1,
+                ),
                 contact_name: Some("张三".to_owned()),
                 contact_phone: Some(format!("1380000{:04}", i % 10_000)),
                 contact_email: None,
@@ -67,8 +78,14 @@ fn records(n: usize) -> Vec<EnterpriseRecord> {
         .collect()
 }
 
-async fn run(label: &str, registry: &Registry, data: &[EnterpriseRecord]) -> Result<(), Box<dyn std::error::Error>> {
-    let start = registry.begin_import("bench.csv", &format!("bench-{}", data.len())).await?;
+async fn run(
+    label: &str,
+    registry: &Registry,
+    data: &[EnterpriseRecord],
+) -> Result<(), Box<dyn std::error::Error>> {
+    let start = registry
+        .begin_import("bench.csv", &format!("bench-{}", data.len()))
+        .await?;
     let t0 = Instant::now();
     let mut through = 0u64;
     for chunk in data.chunks(BATCH) {
@@ -84,7 +101,12 @@ async fn run(label: &str, registry: &Registry, data: &[EnterpriseRecord]) -> Res
     let first = t0.elapsed();
     let t1 = Instant::now();
     for chunk in data.chunks(BATCH) {
-        let progress = BatchProgress { import_id: start.journal.id, rows_through: through, rows_ok: 0, rows_bad: 0 };
+        let progress = BatchProgress {
+            import_id: start.journal.id,
+            rows_through: through,
+            rows_ok: 0,
+            rows_bad: 0,
+        };
         registry.import_batch(&progress, chunk).await?;
     }
     let again = t1.elapsed();
@@ -93,7 +115,10 @@ async fn run(label: &str, registry: &Registry, data: &[EnterpriseRecord]) -> Res
     let rate = |d: std::time::Duration| data.len() as f64 / d.as_secs_f64();
     println!(
         "{label:<9} first import {:>7.0} rows/s ({:.2} s)   re-import unchanged {:>7.0} rows/s ({:.2} s)   stored {count}",
-        rate(first), first.as_secs_f64(), rate(again), again.as_secs_f64()
+        rate(first),
+        first.as_secs_f64(),
+        rate(again),
+        again.as_secs_f64()
     );
     Ok(())
 }
@@ -111,16 +136,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for r in &data {
         derived += derive_enterprise(&r.enterprise, &r.figures, &[]).len();
     }
-    println!("derivation alone  {:>7.0} rows/s", derived as f64 / t.elapsed().as_secs_f64());
+    println!(
+        "derivation alone  {:>7.0} rows/s",
+        derived as f64 / t.elapsed().as_secs_f64()
+    );
 
     if which != "postgres" {
         let dir = tempfile::tempdir()?;
-        let dir_path = std::env::var_os("BENCH_SQLITE_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| dir.path().to_path_buf());
+        let dir_path = std::env::var_os("BENCH_SQLITE_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| dir.path().to_path_buf());
         let registry = Registry::open(&dir_path.join("registry.db").to_string_lossy()).await?;
         run("sqlite", &registry, &data).await?;
         registry.close().await;
         let size = std::fs::metadata(dir_path.join("registry.db"))?.len()
-            + std::fs::metadata(dir_path.join("registry.db-wal")).map(|m| m.len()).unwrap_or(0);
+            + std::fs::metadata(dir_path.join("registry.db-wal"))
+                .map(|m| m.len())
+                .unwrap_or(0);
         println!("          database + WAL size {:.0} MB", size as f64 / 1e6);
     }
     if which != "sqlite" {
@@ -129,12 +161,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let schema = format!("shangyun_bench_{}", std::process::id());
         let admin = Registry::open_location(
             &shangyun_store::DatabaseLocation::parse(&base)?,
-            &shangyun_store::OpenOptions { migrate: false, ..Default::default() },
+            &shangyun_store::OpenOptions {
+                migrate: false,
+                ..Default::default()
+            },
         )
         .await;
         drop(admin);
         let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&base).await?;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&mut conn).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&mut conn)
+            .await?;
         let sep = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{sep}options[search_path]={schema}");
         let result = async {
@@ -144,7 +181,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Ok::<(), Box<dyn std::error::Error>>(())
         }
         .await;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE"))).execute(&mut conn).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+            .execute(&mut conn)
+            .await?;
         result?;
     }
     Ok(())

@@ -71,8 +71,11 @@ pub(crate) trait Backend: Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
 
-    async fn write_figures(&self, conn: &mut Conn<Self>, rows: &[&AnnualFigures])
-    -> StoreResult<()>;
+    async fn write_figures(
+        &self,
+        conn: &mut Conn<Self>,
+        rows: &[&AnnualFigures],
+    ) -> StoreResult<()>;
 
     async fn write_titles(&self, conn: &mut Conn<Self>, rows: &[&Title]) -> StoreResult<()>;
 
@@ -128,8 +131,11 @@ pub(crate) trait Backend: Sync {
         file_hash: Option<&str>,
     ) -> StoreResult<Vec<ImportJournal>>;
 
-    async fn get_import(&self, conn: &mut Conn<Self>, id: i64)
-    -> StoreResult<Option<ImportJournal>>;
+    async fn get_import(
+        &self,
+        conn: &mut Conn<Self>,
+        id: i64,
+    ) -> StoreResult<Option<ImportJournal>>;
 
     async fn advance_import(
         &self,

@@ -129,7 +129,10 @@ impl StoreError {
                     target,
                     reason: message,
                 },
-                _ => StoreError::Database { target, source: err },
+                _ => StoreError::Database {
+                    target,
+                    source: err,
+                },
             };
         }
         match err {

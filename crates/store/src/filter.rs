@@ -326,7 +326,10 @@ mod tests {
         assert_eq!(c.binds.len(), 2 + 4 + 1 + 1 + 1 + 2);
         assert!(c.sql.contains("$11"), "{}", c.sql);
         assert!(c.sql.contains("d.tier_specialized = 'eligible'"));
-        assert!(c.sql.contains("d.tier_little_giant IN ('eligible', 'not-enough-data')"));
+        assert!(
+            c.sql
+                .contains("d.tier_little_giant IN ('eligible', 'not-enough-data')")
+        );
         assert_eq!(c.binds[6], Bind::Int(2024));
         assert_eq!(c.binds[7], Bind::Text("small".into()));
         Ok(())

@@ -30,10 +30,7 @@ pub(crate) async fn upsert<B: Backend>(
     mode: AuditMode<'_>,
 ) -> StoreResult<UpsertSummary> {
     let records = plan::normalize(records)?;
-    let usccs: Vec<&str> = records
-        .iter()
-        .map(|r| r.enterprise.uscc.as_str())
-        .collect();
+    let usccs: Vec<&str> = records.iter().map(|r| r.enterprise.uscc.as_str()).collect();
     let mut tx = backend.begin_write().await?;
     let conn: &mut Conn<B> = &mut tx;
 
@@ -119,7 +116,9 @@ async fn write_plan<B: Backend>(
     batch: &plan::BatchPlan<'_>,
     now: chrono::DateTime<Utc>,
 ) -> StoreResult<()> {
-    backend.write_enterprises(conn, &batch.enterprises, now).await?;
+    backend
+        .write_enterprises(conn, &batch.enterprises, now)
+        .await?;
     backend.write_figures(conn, &batch.figures).await?;
     backend.write_titles(conn, &batch.titles).await?;
     backend.write_derived(conn, &batch.derived, now).await
@@ -197,7 +196,10 @@ async fn files_for<B: Backend>(
     Ok(files)
 }
 
-pub(crate) async fn get<B: Backend>(backend: &B, uscc: &str) -> StoreResult<Option<EnterpriseFile>> {
+pub(crate) async fn get<B: Backend>(
+    backend: &B,
+    uscc: &str,
+) -> StoreResult<Option<EnterpriseFile>> {
     let mut tx = backend.begin_read().await?;
     let conn: &mut Conn<B> = &mut tx;
     let mut found = backend.load_enterprises(conn, &[uscc]).await?;
@@ -274,8 +276,16 @@ pub(crate) async fn classify_all<B: Backend>(
         backend.load_children(conn, &usccs, &mut existing).await?;
         let mut rows = Vec::new();
         for e in &enterprises {
-            let figures = existing.figures.get(&e.uscc).map(Vec::as_slice).unwrap_or(&[]);
-            let titles = existing.titles.get(&e.uscc).map(Vec::as_slice).unwrap_or(&[]);
+            let figures = existing
+                .figures
+                .get(&e.uscc)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let titles = existing
+                .titles
+                .get(&e.uscc)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             rows.extend(plan::derived_rows(e, figures, titles));
         }
         for row in &rows {

@@ -129,7 +129,10 @@ fn check_record(record: &EnterpriseRecord) -> StoreResult<()> {
             ("debt_ratio", f.debt_ratio),
             ("energy_kwh", f.energy_kwh),
         ];
-        if let Some((name, _)) = reals.iter().find(|(_, v)| v.is_some_and(|v| !v.is_finite())) {
+        if let Some((name, _)) = reals
+            .iter()
+            .find(|(_, v)| v.is_some_and(|v| !v.is_finite()))
+        {
             return Err(bad(format!("{name} of {} is not a finite number", f.year)));
         }
     }
@@ -248,11 +251,7 @@ pub(crate) fn derived_rows(
 
 /// `old` with every element that `same` matches in `new` replaced, plus the rest of `new`.
 /// Borrows `new` when nothing is stored (the common case of a first import).
-fn merge_by<'a, T: Clone>(
-    old: &[T],
-    new: &'a [T],
-    same: impl Fn(&T, &T) -> bool,
-) -> Cow<'a, [T]> {
+fn merge_by<'a, T: Clone>(old: &[T], new: &'a [T], same: impl Fn(&T, &T) -> bool) -> Cow<'a, [T]> {
     if old.is_empty() {
         return Cow::Borrowed(new);
     }

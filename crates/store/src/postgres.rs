@@ -11,11 +11,9 @@ use crate::records::{AuditEntry, AuditQuery, BatchProgress, ImportJournal};
 use crate::rows;
 use chrono::{DateTime, NaiveDate, Utc};
 use shangyun_registry::{AnnualFigures, Derived, Enterprise, Tier, Title};
-use sqlx::postgres::{
-    PgArguments, PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow,
-};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::query::Query;
-use sqlx::{AssertSqlSafe, Postgres, Row};
+use sqlx::{AssertSqlSafe, Connection, Postgres, Row};
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
@@ -32,6 +30,17 @@ impl PgBackend {
             given: target.clone(),
             reason: e.to_string(),
         })?;
+        // One direct connection first: the pool retries until its timeout and then reports
+        // only "timed out", while this gives the server's own reason (refused, no such
+        // database, bad password) at once.
+        let probe = tokio::time::timeout(connect_timeout, PgConnection::connect_with(&options))
+            .await
+            .map_err(|_| StoreError::Unreachable {
+                target: target.clone(),
+                reason: format!("no answer within {} s", connect_timeout.as_secs_f32()),
+            })?
+            .map_err(|e| StoreError::from_sqlx(&target, e))?;
+        let _ = probe.close().await;
         let pool = PgPoolOptions::new()
             .max_connections(4)
             .min_connections(0)
@@ -181,13 +190,14 @@ impl Backend for PgBackend {
     }
 
     async fn schema_version(&self) -> StoreResult<i64> {
-        let row = sqlx::query(
-            "SELECT max(version) FROM _sqlx_migrations WHERE success",
-        )
-        .fetch_optional(&self.pool)
-        .await;
+        let row = sqlx::query("SELECT max(version) FROM _sqlx_migrations WHERE success")
+            .fetch_optional(&self.pool)
+            .await;
         match row {
-            Ok(Some(row)) => Ok(row.try_get::<Option<i64>, _>(0).map_err(|e| self.err(e))?.unwrap_or(0)),
+            Ok(Some(row)) => Ok(row
+                .try_get::<Option<i64>, _>(0)
+                .map_err(|e| self.err(e))?
+                .unwrap_or(0)),
             Ok(None) => Ok(0),
             // No bookkeeping table yet: nothing applied.
             Err(sqlx::Error::Database(db)) if db.message().contains("_sqlx_migrations") => Ok(0),
@@ -220,13 +230,12 @@ impl Backend for PgBackend {
         usccs: &[&str],
         existing: &mut Existing,
     ) -> StoreResult<()> {
-        let rows = sqlx::query(
-            "SELECT * FROM annual_figures WHERE uscc = ANY($1) ORDER BY uscc, year",
-        )
-        .bind(usccs)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| self.err(e))?;
+        let rows =
+            sqlx::query("SELECT * FROM annual_figures WHERE uscc = ANY($1) ORDER BY uscc, year")
+                .bind(usccs)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(|e| self.err(e))?;
         for row in &rows {
             let f = figures_from(row).map_err(|e| self.err(e))?;
             existing.figures.entry(f.uscc.clone()).or_default().push(f);
@@ -259,7 +268,9 @@ impl Backend for PgBackend {
             .map_err(|e| self.err(e))?;
         let mut out: HashMap<String, Vec<Derived>> = HashMap::new();
         for row in &rows {
-            let d = derived_parts(row).map_err(|e| self.err(e))?.into_derived()?;
+            let d = derived_parts(row)
+                .map_err(|e| self.err(e))?
+                .into_derived()?;
             out.entry(d.uscc.clone()).or_default().push(d);
         }
         Ok(out)
@@ -390,8 +401,11 @@ impl Backend for PgBackend {
             .iter()
             .map(rows::EncodedDerived::new)
             .collect::<StoreResult<Vec<_>>>()?;
-        let summary =
-            |tier: Tier| rows.iter().map(|r| r.tier_summary(tier)).collect::<Vec<_>>();
+        let summary = |tier: Tier| {
+            rows.iter()
+                .map(|r| r.tier_summary(tier))
+                .collect::<Vec<_>>()
+        };
         sqlx::query(
             "INSERT INTO derived (uscc, year, is_latest, size_class, size_edition, \
              size_explanation, tier_innovative, tier_specialized, tier_little_giant, tiers, \
@@ -410,7 +424,11 @@ impl Backend for PgBackend {
              tier_little_giant = excluded.tier_little_giant, tiers = excluded.tiers, \
              computed_at = excluded.computed_at",
         )
-        .bind(rows.iter().map(|r| r.derived.uscc.as_str()).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|r| r.derived.uscc.as_str())
+                .collect::<Vec<_>>(),
+        )
         .bind(rows.iter().map(|r| r.derived.year).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.is_latest).collect::<Vec<_>>())
         .bind(
@@ -472,8 +490,18 @@ impl Backend for PgBackend {
                 .map(|e| e.entity_key.as_str())
                 .collect::<Vec<_>>(),
         )
-        .bind(encoded.iter().map(|e| e.before.as_deref()).collect::<Vec<_>>())
-        .bind(encoded.iter().map(|e| e.after.as_deref()).collect::<Vec<_>>())
+        .bind(
+            encoded
+                .iter()
+                .map(|e| e.before.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            encoded
+                .iter()
+                .map(|e| e.after.as_deref())
+                .collect::<Vec<_>>(),
+        )
         .execute(&mut *conn)
         .await
         .map_err(|e| self.err(e))?;

@@ -1,11 +1,11 @@
 //! Conversions between stored columns and domain values shared by both backends: JSON
 //! columns, tier names, counts.
 
+use crate::backend::NewAudit;
 use crate::error::{StoreError, StoreResult};
 use crate::filter::tier_from_key;
 use crate::plan::DerivedRow;
 use crate::records::AuditEntry;
-use crate::backend::NewAudit;
 use chrono::{DateTime, NaiveDate, Utc};
 use shangyun_registry::{Derived, Explanation, TierDerived, Title};
 

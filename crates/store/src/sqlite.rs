@@ -100,6 +100,13 @@ fn prepare_directory(path: &Path) -> StoreResult<()> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    // Name the component that is a file where a directory is needed.
+    if let Some(file) = parent.ancestors().find(|a| a.is_file()) {
+        return Err(unwritable(format!(
+            "{} is a file, not a directory",
+            file.display()
+        )));
+    }
     std::fs::create_dir_all(&parent).map_err(|e| unwritable(e.to_string()))?;
     if !path.exists() {
         let metadata = std::fs::metadata(&parent).map_err(|e| unwritable(e.to_string()))?;
@@ -196,13 +203,14 @@ impl Backend for SqliteBackend {
     }
 
     async fn schema_version(&self) -> StoreResult<i64> {
-        let row = sqlx::query(
-            "SELECT max(version) FROM _sqlx_migrations WHERE success",
-        )
-        .fetch_optional(&self.pool)
-        .await;
+        let row = sqlx::query("SELECT max(version) FROM _sqlx_migrations WHERE success")
+            .fetch_optional(&self.pool)
+            .await;
         match row {
-            Ok(Some(row)) => Ok(row.try_get::<Option<i64>, _>(0).map_err(|e| self.err(e))?.unwrap_or(0)),
+            Ok(Some(row)) => Ok(row
+                .try_get::<Option<i64>, _>(0)
+                .map_err(|e| self.err(e))?
+                .unwrap_or(0)),
             Ok(None) => Ok(0),
             // No bookkeeping table yet: nothing applied.
             Err(sqlx::Error::Database(db)) if db.message().contains("_sqlx_migrations") => Ok(0),
@@ -492,7 +500,8 @@ impl Backend for SqliteBackend {
                 Ok(parts)
             })
             .map(|r: Result<rows::AuditParts, sqlx::Error>| {
-                r.map_err(|e| self.err(e)).and_then(rows::AuditParts::into_entry)
+                r.map_err(|e| self.err(e))
+                    .and_then(rows::AuditParts::into_entry)
             })
             .collect()
     }

@@ -7,8 +7,7 @@ mod support;
 use chrono::NaiveDate;
 use shangyun_registry::{Tier, Title};
 use shangyun_store::{
-    AuditQuery, BatchProgress, EnterpriseRecord, RegistryFilter, StoreError,
-    latest_schema_version,
+    AuditQuery, BatchProgress, EnterpriseRecord, RegistryFilter, StoreError, latest_schema_version,
 };
 use support::{TestDb, TestResult, enterprise, figures, record, uscc};
 
@@ -84,7 +83,7 @@ mod cases {
         let e = enterprise(7, "330106", "3311");
         // Values that do not survive a 15-digit decimal rendering.
         let mut tricky = figures(&e.uscc, 2024, 500, 0.1 + 0.2, Some(1.0 / 3.0));
-        tricky.net_profit = Some(-2167.499_999_999_999_5);
+        tricky.net_profit = Some(-2_167.499_999_999_999_5);
         tricky.energy_kwh = Some(1.234_567_890_123_456_7e-7);
         let record = EnterpriseRecord::new(
             e.clone(),
@@ -172,7 +171,9 @@ mod cases {
 
     /// A: 杭州西湖 software small; B: 宁波 manufacturing medium; C: 北京海淀 software large;
     /// D: 杭州西湖 retail micro.
-    async fn four_enterprises(db: &TestDb) -> Result<[String; 4], Box<dyn std::error::Error + Send + Sync>> {
+    async fn four_enterprises(
+        db: &TestDb,
+    ) -> Result<[String; 4], Box<dyn std::error::Error + Send + Sync>> {
         let a = record(1, "330106", "6511", &[(2024, 50, 800.0)]);
         let b = record(2, "330205", "3311", &[(2024, 400, 5000.0)]);
         let c = record(3, "110108", "6511", &[(2024, 900, 50_000.0)]);
@@ -188,7 +189,11 @@ mod cases {
         let select = |filter: RegistryFilter| async move {
             let page = r.page(&filter, None, 100).await?;
             let count = r.count(&filter).await?;
-            assert_eq!(count as usize, page.files.len(), "count agrees with listing");
+            assert_eq!(
+                count as usize,
+                page.files.len(),
+                "count agrees with listing"
+            );
             Ok::<_, StoreError>(usccs(&page.files))
         };
         let region = |code: &str| RegistryFilter {
@@ -255,7 +260,10 @@ mod cases {
             size_classes: vec!["huge".into()],
             ..RegistryFilter::default()
         };
-        assert!(matches!(r.count(&bad).await, Err(StoreError::InvalidFilter { .. })));
+        assert!(matches!(
+            r.count(&bad).await,
+            Err(StoreError::InvalidFilter { .. })
+        ));
         Ok(())
     }
 
@@ -280,7 +288,11 @@ mod cases {
         let found = r.page(&holds(None), None, 10).await?;
         assert_eq!(usccs(&found.files), vec![a.clone()]);
         let found = r.page(&holds(Some(day(2025, 12, 31))), None, 10).await?;
-        assert_eq!(usccs(&found.files), vec![a.clone()], "valid on its last day");
+        assert_eq!(
+            usccs(&found.files),
+            vec![a.clone()],
+            "valid on its last day"
+        );
         let found = r.page(&holds(Some(day(2026, 1, 1))), None, 10).await?;
         assert!(found.files.is_empty(), "expired the day after");
         let found = r.page(&holds(Some(day(2022, 12, 31))), None, 10).await?;
@@ -337,7 +349,11 @@ mod cases {
         let mut want: Vec<_> = records.iter().map(|r| r.enterprise.uscc.clone()).collect();
         want.sort();
         assert_eq!(got, want);
-        assert!(streamed.iter().all(|f| f.figures.len() == 1 && f.derived.len() == 1));
+        assert!(
+            streamed
+                .iter()
+                .all(|f| f.figures.len() == 1 && f.derived.len() == 1)
+        );
 
         let zhejiang = RegistryFilter {
             region: Some("330000".into()),
@@ -366,7 +382,10 @@ mod cases {
         r.upsert(&rec).await?;
         let log = r.audit(&query).await?;
         assert_eq!(log.len(), 1);
-        assert_eq!((log[0].action.as_str(), log[0].actor.as_str()), ("insert", "tester"));
+        assert_eq!(
+            (log[0].action.as_str(), log[0].actor.as_str()),
+            ("insert", "tester")
+        );
         let after = log[0].after.clone().unwrap_or_default();
         assert_eq!(after["enterprise"]["name"], rec.enterprise.name.as_str());
 
@@ -375,12 +394,19 @@ mod cases {
         r.with_actor("editor").upsert(&rec).await?;
         let log = r.audit(&query).await?;
         assert_eq!(log.len(), 2);
-        assert_eq!((log[0].action.as_str(), log[0].actor.as_str()), ("update", "editor"));
+        assert_eq!(
+            (log[0].action.as_str(), log[0].actor.as_str()),
+            ("update", "editor")
+        );
         let before = log[0].before.clone().unwrap_or_default();
         let after = log[0].after.clone().unwrap_or_default();
         assert_eq!(before["enterprise"]["name"], old_name.as_str());
         assert_eq!(after["enterprise"]["name"], "更名后的企业有限公司");
-        assert_eq!(after["figures"], serde_json::json!([]), "figures did not change");
+        assert_eq!(
+            after["figures"],
+            serde_json::json!([]),
+            "figures did not change"
+        );
         assert!(log[0].id > log[1].id, "newest first");
         Ok(())
     }
@@ -401,7 +427,9 @@ mod cases {
         let before = r.get(&key).await?.ok_or("missing")?;
         let missing = missing_of(&before, "tier-2026-specialized");
         assert!(
-            missing.as_array().is_some_and(|m| m.iter().any(|f| f == "titles")),
+            missing
+                .as_array()
+                .is_some_and(|m| m.iter().any(|f| f == "titles")),
             "without titles on file the tier-1 title is unknown: {missing}"
         );
 
@@ -418,7 +446,9 @@ mod cases {
         assert_eq!(after.titles, vec![title.clone()]);
         let missing = missing_of(&after, "tier-2026-specialized");
         assert!(
-            !missing.as_array().is_some_and(|m| m.iter().any(|f| f == "titles")),
+            !missing
+                .as_array()
+                .is_some_and(|m| m.iter().any(|f| f == "titles")),
             "the recorded title answers the tier-1 condition: {missing}"
         );
 
@@ -474,11 +504,19 @@ mod cases {
         .await?;
 
         // The process "dies" here; a new run of the same file resumes after row 6.
-        let again = db.reopen().await?.begin_import("企业名录.xlsx", "abc123").await?;
+        let again = db
+            .reopen()
+            .await?
+            .begin_import("企业名录.xlsx", "abc123")
+            .await?;
         assert!(again.resumed);
         assert_eq!(again.journal.id, id);
         assert_eq!(
-            (again.journal.rows_through, again.journal.rows_ok, again.journal.rows_bad),
+            (
+                again.journal.rows_through,
+                again.journal.rows_ok,
+                again.journal.rows_bad
+            ),
             (6, 5, 1)
         );
         let done = r.finish_import(id).await?;
@@ -491,7 +529,10 @@ mod cases {
             })
             .await?;
         let actions: Vec<_> = log.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(actions, vec!["import-finish", "import-batch", "import-batch"]);
+        assert_eq!(
+            actions,
+            vec!["import-finish", "import-batch", "import-batch"]
+        );
         let batch = log[2].after.clone().unwrap_or_default();
         assert_eq!(batch["file_name"], "企业名录.xlsx");
         assert_eq!(batch["changes"]["enterprises_inserted"], 3);
@@ -532,7 +573,10 @@ mod cases {
         assert_eq!(s.figures_inserted, 2);
         let file = r.get(&uscc(8, "510107")).await?.ok_or("missing")?;
         assert_eq!(file.enterprise.name, "后来的名称");
-        assert_eq!(file.figures.iter().map(|f| f.year).collect::<Vec<_>>(), vec![2023, 2024]);
+        assert_eq!(
+            file.figures.iter().map(|f| f.year).collect::<Vec<_>>(),
+            vec![2023, 2024]
+        );
         Ok(())
     }
 
@@ -548,12 +592,18 @@ mod cases {
         assert_eq!(summary.derived_written, 60);
         assert_eq!(seen.first().map(|p| (p.done, p.total)), Some((0, 30)));
         assert_eq!(seen.last().map(|p| (p.done, p.total)), Some((30, 30)));
-        assert_eq!(seen.len(), 1 + 5, "one report before and one per batch of 7");
+        assert_eq!(
+            seen.len(),
+            1 + 5,
+            "one report before and one per batch of 7"
+        );
         let log = r.audit(&AuditQuery::default()).await?;
         assert_eq!(log[0].action, "classify");
         let editions = log[0].after.clone().unwrap_or_default()["editions"].clone();
         assert!(
-            editions.as_array().is_some_and(|e| e.iter().any(|x| x == "tier-2026-specialized")),
+            editions
+                .as_array()
+                .is_some_and(|e| e.iter().any(|x| x == "tier-2026-specialized")),
             "{editions}"
         );
         let small = RegistryFilter {
@@ -570,18 +620,35 @@ mod cases {
         let mut foreign = record(2, "330106", "6511", &[(2024, 10, 100.0)]);
         foreign.figures[0].uscc = uscc(3, "330106");
         let outcome = r.upsert_batch(&[good.clone(), foreign]).await;
-        assert!(matches!(outcome, Err(StoreError::InvalidRecord { .. })), "{outcome:?}");
+        assert!(
+            matches!(outcome, Err(StoreError::InvalidRecord { .. })),
+            "{outcome:?}"
+        );
         let mut nan = good.clone();
         nan.figures[0].revenue = Some(f64::NAN);
-        assert!(matches!(r.upsert(&nan).await, Err(StoreError::InvalidRecord { .. })));
-        assert_eq!(r.count(&RegistryFilter::default()).await?, 0, "nothing half-written");
+        assert!(matches!(
+            r.upsert(&nan).await,
+            Err(StoreError::InvalidRecord { .. })
+        ));
+        assert_eq!(
+            r.count(&RegistryFilter::default()).await?,
+            0,
+            "nothing half-written"
+        );
         Ok(())
     }
 
     pub async fn large_batch_round_trips(db: &TestDb) -> TestResult {
         let r = &db.registry;
         let records: Vec<_> = (0..3000)
-            .map(|n| record(n, if n % 2 == 0 { "440305" } else { "420111" }, "6511", &[(2024, 5 + i64::from(n % 200), 100.0 + f64::from(n))]))
+            .map(|n| {
+                record(
+                    n,
+                    if n % 2 == 0 { "440305" } else { "420111" },
+                    "6511",
+                    &[(2024, 5 + i64::from(n % 200), 100.0 + f64::from(n))],
+                )
+            })
             .collect();
         let start = r.begin_import("big.csv", "big").await?;
         let s = r
@@ -595,7 +662,14 @@ mod cases {
                 &records,
             )
             .await?;
-        assert_eq!((s.enterprises_inserted, s.figures_inserted, s.derived_written), (3000, 3000, 3000));
+        assert_eq!(
+            (
+                s.enterprises_inserted,
+                s.figures_inserted,
+                s.derived_written
+            ),
+            (3000, 3000, 3000)
+        );
         let shenzhen = RegistryFilter {
             region: Some("440300".into()),
             ..RegistryFilter::default()

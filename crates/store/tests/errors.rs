@@ -17,9 +17,17 @@ fn quick() -> OpenOptions {
 
 #[tokio::test]
 async fn unsupported_url_is_a_bad_url() {
-    for given in ["mysql://root@localhost/db", "", "sqlite://", "postgres://h:port/x"] {
+    for given in [
+        "mysql://root@localhost/db",
+        "",
+        "sqlite://",
+        "postgres://h:port/x",
+    ] {
         let outcome = Registry::open(given).await;
-        assert!(matches!(outcome, Err(StoreError::BadUrl { .. })), "{given}: {outcome:?}");
+        assert!(
+            matches!(outcome, Err(StoreError::BadUrl { .. })),
+            "{given}: {outcome:?}"
+        );
     }
 }
 
@@ -31,7 +39,10 @@ async fn a_path_below_a_file_is_unwritable() -> TestResult {
     let outcome = Registry::open(&file.join("sub").join("registry.db").to_string_lossy()).await;
     let err = outcome.err().ok_or("opened below a file")?;
     assert!(matches!(err, StoreError::Unwritable { .. }), "{err:?}");
-    assert!(err.to_string().contains("--database"), "says what to do: {err}");
+    assert!(
+        err.to_string().contains("--database"),
+        "says what to do: {err}"
+    );
     Ok(())
 }
 
@@ -59,8 +70,14 @@ async fn a_locked_sqlite_database_says_locked() -> TestResult {
         sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await?;
     sqlx::raw_sql("BEGIN EXCLUSIVE").execute(&mut other).await?;
 
-    let registry = Registry::open_location(&db.location, &OpenOptions { migrate: false, ..quick() })
-        .await?;
+    let registry = Registry::open_location(
+        &db.location,
+        &OpenOptions {
+            migrate: false,
+            ..quick()
+        },
+    )
+    .await?;
     let err = registry
         .upsert(&record(1, "330106", "6511", &[(2024, 10, 100.0)]))
         .await
@@ -112,6 +129,9 @@ async fn missing_database_and_unknown_role_are_told_apart() -> TestResult {
         .err()
         .ok_or("logged in as nobody")?;
     assert!(matches!(err, StoreError::AuthFailed { .. }), "{err:?}");
-    assert!(!err.to_string().contains("secret"), "password must not be shown: {err}");
+    assert!(
+        !err.to_string().contains("secret"),
+        "password must not be shown: {err}"
+    );
     Ok(())
 }

@@ -57,10 +57,7 @@ impl TestDb {
             .await?;
         admin.close().await?;
         let location = DatabaseLocation::parse(&with_search_path(&admin_url, &schema))?;
-        let cleanup = Cleanup::Postgres {
-            admin_url,
-            schema,
-        };
+        let cleanup = Cleanup::Postgres { admin_url, schema };
         let registry = Registry::open_location(&location, &options()).await?;
         Ok(Some(TestDb {
             registry,
