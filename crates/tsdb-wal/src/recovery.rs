@@ -21,6 +21,9 @@ pub struct RecoveryReport {
     pub payload_bytes: u64,
     /// Highest sequence number found (0 when the log was empty).
     pub last_seq: u64,
+    /// The sequence number the next record gets: above every record found and every segment
+    /// name seen (an empty segment still proves its first sequence number was reached).
+    pub next_seq: u64,
     /// Damaged records skipped because valid records followed them.
     pub corrupt_records: Vec<CorruptStretch>,
     /// A torn or damaged tail that was cut off.
@@ -79,6 +82,7 @@ pub(crate) fn recover(
     let count = segments.len();
     for (i, SegmentFile { first_seq, path }) in segments.into_iter().enumerate() {
         let last_segment = i + 1 == count;
+        report.next_seq = report.next_seq.max(first_seq);
         let bytes = std::fs::read(&path).map_err(io("read", &path))?;
         report.segments += 1;
         match check_segment_header(&bytes) {
@@ -133,6 +137,7 @@ pub(crate) fn recover(
         sink.apply(&records);
         kept.push((first_seq, last, path));
     }
+    report.next_seq = report.next_seq.max(report.last_seq + 1).max(1);
     if !report.empty_segments_removed.is_empty() || !report.truncated_tails.is_empty() {
         crate::writer::sync_dir(dir)?;
     }

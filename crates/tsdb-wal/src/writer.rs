@@ -29,6 +29,9 @@ pub struct WalConfig {
     /// A segment holding records is sealed after this long even if it is small, so that the
     /// store persists and recovery replays little.
     pub max_segment_age: Duration,
+    /// The first sequence number of this run is at least this (the store passes one above
+    /// the sequence its snapshots already cover, in case the log directory was emptied).
+    pub min_next_seq: u64,
 }
 
 impl Default for WalConfig {
@@ -36,6 +39,7 @@ impl Default for WalConfig {
         Self {
             segment_bytes: 64 << 20,
             max_segment_age: Duration::from_secs(600),
+            min_next_seq: 1,
         }
     }
 }
@@ -173,16 +177,16 @@ impl Wal {
             source,
         })?;
         let (recovered, report) = recover(dir, sink.as_mut())?;
-        let last_seq = report.last_seq;
+        let next_seq = report.next_seq.max(config.min_next_seq);
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue::default()),
             wake: Condvar::new(),
             counters: Counters::default(),
         });
         if !recovered.is_empty() {
-            sink.sealed(last_seq);
+            sink.sealed(report.last_seq);
         }
-        let segment = Segment::create(dir, last_seq + 1, &shared.counters)?;
+        let segment = Segment::create(dir, next_seq, &shared.counters)?;
         let mut writer = Writer {
             dir: dir.to_path_buf(),
             config,
@@ -190,7 +194,7 @@ impl Wal {
             sink,
             segment,
             sealed: recovered.into_iter().collect(),
-            next_seq: last_seq + 1,
+            next_seq,
             frame_buf: Vec::new(),
         };
         let thread = std::thread::Builder::new()
