@@ -61,6 +61,10 @@ pub struct WalStats {
     pub segments_sealed: u64,
     /// Segments deleted by [`Wal::remove_through`].
     pub segments_removed: u64,
+    /// Time spent in the groups' `write` + `fdatasync` calls, in microseconds.
+    pub sync_micros: u64,
+    /// Time spent handing groups to the sink (applying to the write buffer), in microseconds.
+    pub apply_micros: u64,
 }
 
 /// A pending result from the WAL writer: the sequence number once the record (or command) is
@@ -136,6 +140,8 @@ struct Counters {
     max_group_records: AtomicU64,
     segments_sealed: AtomicU64,
     segments_removed: AtomicU64,
+    sync_micros: AtomicU64,
+    apply_micros: AtomicU64,
 }
 
 struct Shared {
@@ -277,6 +283,8 @@ impl Wal {
             max_group_records: c.max_group_records.load(Ordering::Relaxed),
             segments_sealed: c.segments_sealed.load(Ordering::Relaxed),
             segments_removed: c.segments_removed.load(Ordering::Relaxed),
+            sync_micros: c.sync_micros.load(Ordering::Relaxed),
+            apply_micros: c.apply_micros.load(Ordering::Relaxed),
         }
     }
 
@@ -324,7 +332,8 @@ impl Segment {
             .open(&path)
             .map_err(io("create segment"))?;
         let header = encode_segment_header(first_seq);
-        file.write_all(&header).map_err(io("write segment header"))?;
+        file.write_all(&header)
+            .map_err(io("write segment header"))?;
         file.sync_data().map_err(io("fsync segment"))?;
         sync_dir(dir)?;
         counters.fsyncs.fetch_add(2, Ordering::Relaxed);
@@ -436,6 +445,7 @@ impl Writer {
         for (i, p) in group.iter().enumerate() {
             encode_frame(first + i as u64, &p.payload, &mut self.frame_buf);
         }
+        let sync_started = Instant::now();
         let written = self
             .segment
             .file
@@ -461,6 +471,7 @@ impl Writer {
             }
             return;
         }
+        let sync_micros = sync_started.elapsed().as_micros() as u64;
         let n = group.len() as u64;
         self.next_seq += n;
         self.segment.last_seq = Some(self.next_seq - 1);
@@ -470,6 +481,7 @@ impl Writer {
         c.groups.fetch_add(1, Ordering::Relaxed);
         c.fsyncs.fetch_add(1, Ordering::Relaxed);
         c.max_group_records.fetch_max(n, Ordering::Relaxed);
+        c.sync_micros.fetch_add(sync_micros, Ordering::Relaxed);
         let payload_bytes: usize = group.iter().map(|p| p.payload.len()).sum();
         c.payload_bytes
             .fetch_add(payload_bytes as u64, Ordering::Relaxed);
@@ -481,8 +493,13 @@ impl Writer {
                 payload: &p.payload,
             })
             .collect();
+        let apply_started = Instant::now();
         self.sink.apply(&records);
         drop(records);
+        c.apply_micros.fetch_add(
+            apply_started.elapsed().as_micros() as u64,
+            Ordering::Relaxed,
+        );
         for (i, p) in group.drain(..).enumerate() {
             let _ = p.reply.send(Ok(first + i as u64));
         }
@@ -494,13 +511,14 @@ impl Writer {
         let Some(last) = self.segment.last_seq else {
             return Ok(last_committed);
         };
-        let next = Segment::create(&self.dir, self.next_seq, &self.shared.counters).map_err(
-            |e| CommitError::Io {
-                op: "create segment",
-                path: self.dir.join(segment_file_name(self.next_seq)),
-                message: e.to_string(),
-            },
-        )?;
+        let next =
+            Segment::create(&self.dir, self.next_seq, &self.shared.counters).map_err(|e| {
+                CommitError::Io {
+                    op: "create segment",
+                    path: self.dir.join(segment_file_name(self.next_seq)),
+                    message: e.to_string(),
+                }
+            })?;
         let old = std::mem::replace(&mut self.segment, next);
         self.sealed.push_back((old.first_seq, last, old.path));
         self.shared

@@ -20,7 +20,9 @@ fn main() {
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let dir = args.get(1).ok_or("usage: crashwriter DIR BASE_TS [THREADS] [SEGMENT_BYTES]")?;
+    let dir = args
+        .get(1)
+        .ok_or("usage: crashwriter DIR BASE_TS [THREADS] [SEGMENT_BYTES]")?;
     let base: i64 = args.get(2).ok_or("BASE_TS missing")?.parse()?;
     let threads: u64 = args.get(3).map_or(Ok(8), |s| s.parse())?;
     let segment_bytes: u64 = args.get(4).map_or(Ok(64 * 1024), |s| s.parse())?;

@@ -163,7 +163,15 @@ mod tests {
     fn out_of_order_and_duplicates_last_write_wins() {
         let mut b = WriteBuffer::default();
         let owner = Owner::unchecked("E".into());
-        let pts = [(10, 1.0), (30, 3.0), (20, 2.0), (30, 3.5), (20, 2.5), (40, 4.0), (40, 4.5)];
+        let pts = [
+            (10, 1.0),
+            (30, 3.0),
+            (20, 2.0),
+            (30, 3.5),
+            (20, 2.5),
+            (40, 4.0),
+            (40, 4.5),
+        ];
         for (ts, v) in pts {
             b.insert(Batch {
                 owner: owner.clone(),
@@ -181,6 +189,9 @@ mod tests {
                 (40, Value::F64(4.5))
             ]
         );
-        assert_eq!(s.range(20, 40), vec![(20, Value::F64(2.5)), (30, Value::F64(3.5))]);
+        assert_eq!(
+            s.range(20, 40),
+            vec![(20, Value::F64(2.5)), (30, Value::F64(3.5))]
+        );
     }
 }

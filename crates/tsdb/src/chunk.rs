@@ -229,8 +229,7 @@ impl ChunkWriter {
             ix.push(b.codec);
         }
         self.buf.extend_from_slice(&ix);
-        self.buf
-            .extend_from_slice(&(ix.len() as u32).to_le_bytes());
+        self.buf.extend_from_slice(&(ix.len() as u32).to_le_bytes());
         self.buf
             .extend_from_slice(&crc32c::crc32c(&ix).to_le_bytes());
         self.buf.extend_from_slice(END_MAGIC);

@@ -35,7 +35,10 @@ pub(crate) fn compact_partition(inner: &Inner, owner: &Owner, day: i64) -> Resul
                     .or_default()
                     .extend(block.ts.into_iter().zip(block.values)),
                 Err(_) => {
-                    inner.counters.corrupt_blocks.fetch_add(1, Ordering::Relaxed);
+                    inner
+                        .counters
+                        .corrupt_blocks
+                        .fetch_add(1, Ordering::Relaxed);
                 }
             }
         }
@@ -56,7 +59,14 @@ pub(crate) fn compact_partition(inner: &Inner, owner: &Owner, day: i64) -> Resul
     let new = if writer.is_empty() {
         None
     } else {
-        Some(write_chunk_file(&inner.chunks_dir, owner, day, rank, &replaces, writer)?)
+        Some(write_chunk_file(
+            &inner.chunks_dir,
+            owner,
+            day,
+            rank,
+            &replaces,
+            writer,
+        )?)
     };
     replace_files(inner, &files, new)?;
     inner.counters.compactions.fetch_add(1, Ordering::Relaxed);

@@ -41,7 +41,10 @@ pub enum TsdbError {
     Closed,
 }
 
-pub(crate) fn io(op: &'static str, path: &std::path::Path) -> impl FnOnce(std::io::Error) -> TsdbError {
+pub(crate) fn io(
+    op: &'static str,
+    path: &std::path::Path,
+) -> impl FnOnce(std::io::Error) -> TsdbError {
     let path = path.to_path_buf();
     move |source| TsdbError::Io { op, path, source }
 }

@@ -23,8 +23,8 @@
 //! skipped, never a panic; every decoder of bytes from disk ([`decode_frame`],
 //! [`decode_batches`], [`decode_block`], [`decode_chunk_file`]) takes any `&[u8]`.
 
-mod bytes;
 pub mod buffer;
+mod bytes;
 pub mod chunk;
 pub mod codec;
 mod compactor;
@@ -49,9 +49,7 @@ pub use model::{Batch, DeviceId, Owner, Point, SeriesKey, Value};
 pub use open::{DamagedFile, LatestLoad, OpenReport};
 pub use query::{AggregateResult, Bucket, LatestValue, RangeResult};
 pub use retention::{RetentionReport, RetentionRule};
-pub use shangyun_tsdb_wal::{
-    CommitError, RecoveryReport, WalConfig, WalStats, decode_frame,
-};
+pub use shangyun_tsdb_wal::{CommitError, RecoveryReport, WalConfig, WalStats, decode_frame};
 pub use store::{Ack, Config, Tsdb, TsdbStats};
 pub use validate::{
     MAX_NAME_LEN, MAX_POINTS_PER_BATCH, MAX_TEXT_LEN, MAX_TS, ValidationError, validate,

@@ -9,8 +9,8 @@ use shangyun_tsdb_wal::RecoveryReport;
 use crate::chunk::FileRank;
 use crate::error::{TsdbError, io};
 use crate::latest::LatestTable;
-use crate::persisted::{ChunkFile, OpenChunkError, PersistedIndex, sync_dir};
 use crate::partition::parse_file_name;
+use crate::persisted::{ChunkFile, OpenChunkError, PersistedIndex, sync_dir};
 
 /// File name of the latest-value snapshot.
 pub const LATEST_FILE: &str = "latest.snap";

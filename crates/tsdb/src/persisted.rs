@@ -48,8 +48,7 @@ impl ChunkFile {
             file.read_exact_at(&mut tail, bytes - 16)
                 .map_err(OpenChunkError::Io)?;
         }
-        let (start, len, crc) =
-            index_location(bytes, &tail).map_err(OpenChunkError::Damaged)?;
+        let (start, len, crc) = index_location(bytes, &tail).map_err(OpenChunkError::Damaged)?;
         let mut ix = vec![0u8; len as usize];
         file.read_exact_at(&mut ix, start)
             .map_err(OpenChunkError::Io)?;
@@ -147,7 +146,9 @@ impl PersistedIndex {
     pub fn partitions(&self) -> BTreeMap<(Owner, i64), Vec<Arc<ChunkFile>>> {
         let mut out: BTreeMap<(Owner, i64), Vec<Arc<ChunkFile>>> = BTreeMap::new();
         for ((owner, day, _), f) in &self.files {
-            out.entry((owner.clone(), *day)).or_default().push(f.clone());
+            out.entry((owner.clone(), *day))
+                .or_default()
+                .push(f.clone());
         }
         out
     }

@@ -61,7 +61,10 @@ pub(crate) fn run(inner: &Arc<Inner>, wal: &Wal) {
                 }
             }
             Err(e) => {
-                inner.counters.persist_errors.fetch_add(1, Ordering::Relaxed);
+                inner
+                    .counters
+                    .persist_errors
+                    .fetch_add(1, Ordering::Relaxed);
                 {
                     let mut jobs = inner.jobs.lock();
                     jobs.failures += 1;
@@ -133,11 +136,7 @@ fn persist(inner: &Inner, job: &Arc<FrozenBuffer>) -> Result<Vec<(Owner, i64)>, 
             index.add(f);
         }
     }
-    inner
-        .buffers
-        .write()
-        .frozen
-        .retain(|f| f.id != job.id);
+    inner.buffers.write().frozen.retain(|f| f.id != job.id);
     Ok(keys)
 }
 

@@ -67,7 +67,12 @@ pub struct LatestValue {
 
 impl Tsdb {
     /// Points of `series` with `start <= ts < end`.
-    pub fn range(&self, series: &SeriesKey, start: i64, end: i64) -> Result<RangeResult, TsdbError> {
+    pub fn range(
+        &self,
+        series: &SeriesKey,
+        start: i64,
+        end: i64,
+    ) -> Result<RangeResult, TsdbError> {
         let inner = &self.inner;
         // Collect the sources under the locks, decode outside them.
         let blocks = inner.index.read().blocks(series, start, end);

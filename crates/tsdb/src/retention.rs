@@ -48,7 +48,11 @@ pub struct RetentionReport {
     pub directories_removed: usize,
 }
 
-fn rule_for<'r>(rules: &'r [RetentionRule], owner: &Owner, series: &SeriesKey) -> Option<&'r RetentionRule> {
+fn rule_for<'r>(
+    rules: &'r [RetentionRule],
+    owner: &Owner,
+    series: &SeriesKey,
+) -> Option<&'r RetentionRule> {
     rules
         .iter()
         .filter(|r| r.owner.as_ref().is_none_or(|o| o == owner))
@@ -124,7 +128,9 @@ impl Tsdb {
             } else {
                 let mut w = ChunkWriter::new();
                 for (b, _) in f.index.blocks.iter().zip(&expired).filter(|(_, e)| !**e) {
-                    let bytes = f.block_bytes(b).map_err(crate::error::io("read block", &f.path))?;
+                    let bytes = f
+                        .block_bytes(b)
+                        .map_err(crate::error::io("read block", &f.path))?;
                     w.copy_block(b, &bytes);
                 }
                 let (owner, day) = f.partition();
@@ -170,7 +176,8 @@ impl Tsdb {
     /// Compacts every partition that has two or more files. Blocks the caller.
     pub fn compact(&self) -> Result<usize, TsdbError> {
         let _m = self.inner.maintenance.lock();
-        let partitions: Vec<(Owner, i64)> = self.inner.index.read().partitions().into_keys().collect();
+        let partitions: Vec<(Owner, i64)> =
+            self.inner.index.read().partitions().into_keys().collect();
         let mut done = 0;
         for (owner, day) in partitions {
             if crate::compactor::compact_partition(&self.inner, &owner, day)? {

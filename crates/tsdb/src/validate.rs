@@ -197,7 +197,9 @@ mod tests {
             validate(&batch(vec![Point::new("k", 0, f64::INFINITY)])),
             Err(ValidationError::NotFinite { .. })
         ));
-        let many = (0..=MAX_POINTS_PER_BATCH as i64).map(|t| Point::new("k", t, 1.0)).collect();
+        let many = (0..=MAX_POINTS_PER_BATCH as i64)
+            .map(|t| Point::new("k", t, 1.0))
+            .collect();
         assert!(matches!(
             validate(&batch(many)),
             Err(ValidationError::TooManyPoints { count: 10_001 })

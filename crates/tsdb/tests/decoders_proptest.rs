@@ -10,7 +10,9 @@ use shangyun_tsdb_wal::{encode_frame, scan_segment};
 
 fn value() -> impl Strategy<Value = Value> {
     prop_oneof![
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::F64),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::F64),
         (-100_000i64..100_000).prop_map(|i| Value::F64(i as f64 / 100.0)),
         any::<i64>().prop_map(Value::I64),
         any::<bool>().prop_map(Value::Bool),
@@ -21,7 +23,10 @@ fn value() -> impl Strategy<Value = Value> {
 fn batch() -> impl Strategy<Value = Batch> {
     (
         "[A-Za-z0-9_-]{1,20}",
-        prop_oneof![any::<u64>().prop_map(DeviceId::Num), "[^\\x00-\\x1f]{1,20}".prop_map(DeviceId::Name)],
+        prop_oneof![
+            any::<u64>().prop_map(DeviceId::Num),
+            "[^\\x00-\\x1f]{1,20}".prop_map(DeviceId::Name)
+        ],
         prop::collection::vec(("[a-z]{1,8}", 0i64..=shangyun_tsdb::MAX_TS, value()), 1..20),
     )
         .prop_map(|(owner, device, points)| Batch {
@@ -39,7 +44,13 @@ fn chunk_image(series: &[(SeriesKey, Vec<i64>, Vec<Value>)]) -> Vec<u8> {
     for (s, ts, v) in series {
         w.add_block(s, ts, v);
     }
-    w.finish(&Owner::new("E1").expect("owner"), 20_000, (3, 1), &[(1, 0), (2, 0)]).0
+    w.finish(
+        &Owner::new("E1").expect("owner"),
+        20_000,
+        (3, 1),
+        &[(1, 0), (2, 0)],
+    )
+    .0
 }
 
 proptest! {

@@ -109,7 +109,12 @@ fn every_acked_point_survives_kill_9() {
             "cycle {cycle}: killed after {:?}, {this_cycle} acks; reopen replayed {} records, truncated {:?}, corrupt {}",
             start.elapsed(),
             report.wal.records,
-            report.wal.truncated_tails.iter().map(|t| t.bytes).collect::<Vec<_>>(),
+            report
+                .wal
+                .truncated_tails
+                .iter()
+                .map(|t| t.bytes)
+                .collect::<Vec<_>>(),
             report.wal.corrupt_records.len(),
         );
         assert!(report.damaged_chunk_files.is_empty(), "{report:?}");

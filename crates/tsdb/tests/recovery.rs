@@ -63,7 +63,10 @@ fn acked_points_survive_a_drop_without_persist() {
         let (db, report) = open(dir.path());
         assert_eq!(report.wal.records, 0);
         for i in 0..100 {
-            db.append(&batch(1, i * 1000, i as f64)).expect("append").wait().expect("ack");
+            db.append(&batch(1, i * 1000, i as f64))
+                .expect("append")
+                .wait()
+                .expect("ack");
         }
         // dropped here: nothing persisted, only the WAL holds the points
     }
@@ -86,7 +89,10 @@ fn torn_tail_at_every_offset_of_the_last_record_is_truncated_and_reported() {
     {
         let (db, _) = open(original.path());
         for i in 0..5 {
-            db.append(&batch(1, i * 1000, i as f64)).expect("append").wait().expect("ack");
+            db.append(&batch(1, i * 1000, i as f64))
+                .expect("append")
+                .wait()
+                .expect("ack");
         }
     }
     let segments = wal_segments(original.path());
@@ -121,7 +127,10 @@ fn torn_tail_at_every_offset_of_the_last_record_is_truncated_and_reported() {
         }
         // The truncation was made durable: the next open finds nothing to repair.
         let (db, report) = open(work.path());
-        assert!(report.wal.truncated_tails.is_empty(), "cut at {cut}: {report:?}");
+        assert!(
+            report.wal.truncated_tails.is_empty(),
+            "cut at {cut}: {report:?}"
+        );
         assert_eq!(kwh(&db, 1).len(), 4);
     }
 }
@@ -132,7 +141,10 @@ fn flipped_byte_in_a_wal_record_is_caught_and_only_that_record_skipped() {
     {
         let (db, _) = open(dir.path());
         for i in 0..3 {
-            db.append(&batch(1, i * 1000, i as f64)).expect("append").wait().expect("ack");
+            db.append(&batch(1, i * 1000, i as f64))
+                .expect("append")
+                .wait()
+                .expect("ack");
         }
     }
     let seg = wal_segments(dir.path())
@@ -159,7 +171,10 @@ fn flipped_byte_in_a_chunk_block_is_caught_and_only_that_block_skipped() {
         let (db, _) = open(dir.path());
         for i in 0..50 {
             let _ack = db.append(&batch(1, i * 1000, i as f64)).expect("append");
-            db.append(&batch(2, i * 1000, i as f64)).expect("append").wait().expect("ack");
+            db.append(&batch(2, i * 1000, i as f64))
+                .expect("append")
+                .wait()
+                .expect("ack");
         }
         db.persist().expect("persist");
     }
@@ -176,7 +191,9 @@ fn flipped_byte_in_a_chunk_block_is_caught_and_only_that_block_skipped() {
     std::fs::write(&chunk[0], &bytes).expect("write");
     let (db, report) = open(dir.path());
     assert!(report.damaged_chunk_files.is_empty());
-    let r = db.range(&SeriesKey::new(1, "kwh"), 0, i64::MAX).expect("range");
+    let r = db
+        .range(&SeriesKey::new(1, "kwh"), 0, i64::MAX)
+        .expect("range");
     assert_eq!(r.corrupt_blocks, 1);
     assert!(r.points.is_empty());
     assert_eq!(kwh(&db, 2).len(), 50, "the other device's block is intact");
@@ -215,7 +232,10 @@ fn persist_moves_points_to_chunks_and_deletes_wal_segments() {
     {
         let (db, _) = open(dir.path());
         for i in 0..20 {
-            db.append(&batch(7, i * 1000, i as f64)).expect("append").wait().expect("ack");
+            db.append(&batch(7, i * 1000, i as f64))
+                .expect("append")
+                .wait()
+                .expect("ack");
         }
         db.persist().expect("persist");
         let stats = db.stats();
@@ -237,7 +257,11 @@ fn persist_moves_points_to_chunks_and_deletes_wal_segments() {
         Some((19_000, Value::F64(19.0)))
     );
     // New writes continue the sequence past what the snapshot covers.
-    let seq = db.append(&batch(7, 20_000, 20.0)).expect("append").wait().expect("ack");
+    let seq = db
+        .append(&batch(7, 20_000, 20.0))
+        .expect("append")
+        .wait()
+        .expect("ack");
     assert!(seq > 20, "seq {seq}");
 }
 
@@ -246,8 +270,14 @@ fn latest_is_rebuilt_from_chunks_when_the_snapshot_is_damaged() {
     let dir = tempfile::tempdir().expect("tempdir");
     {
         let (db, _) = open(dir.path());
-        db.append(&batch(3, 5000, 1.0)).expect("append").wait().expect("ack");
-        db.append(&batch(3, 1000, 2.0)).expect("append").wait().expect("ack");
+        db.append(&batch(3, 5000, 1.0))
+            .expect("append")
+            .wait()
+            .expect("ack");
+        db.append(&batch(3, 1000, 2.0))
+            .expect("append")
+            .wait()
+            .expect("ack");
         db.persist().expect("persist");
     }
     let snap = dir.path().join("latest.snap");
@@ -309,7 +339,10 @@ fn out_of_order_and_duplicates_last_write_wins_across_buffer_chunks_compaction_a
     let mut want = expected.clone();
     want[1] = (15, Value::F64(16.0));
     assert_eq!(db.range(&series, 0, 100).expect("range").points, want);
-    assert_eq!(db.range(&series, 15, 30).expect("range").points, want[1..3].to_vec());
+    assert_eq!(
+        db.range(&series, 15, 30).expect("range").points,
+        want[1..3].to_vec()
+    );
     assert_eq!(db.latest_value(&series), Some((40, Value::F64(4.2))));
 }
 
@@ -376,18 +409,35 @@ fn aggregates_span_buffer_and_chunks() {
     }
     db.persist().expect("persist");
     for i in 60..120 {
-        db.append(&batch(1, i * 1000, i as f64)).expect("append").wait().expect("ack");
+        db.append(&batch(1, i * 1000, i as f64))
+            .expect("append")
+            .wait()
+            .expect("ack");
     }
-    let agg = db.aggregate(&series, 30_000, 120_000, 60_000).expect("aggregate");
+    let agg = db
+        .aggregate(&series, 30_000, 120_000, 60_000)
+        .expect("aggregate");
     assert_eq!(agg.buckets.len(), 2);
     let (a, b) = (&agg.buckets[0], &agg.buckets[1]);
-    assert_eq!((a.start, a.count, a.min, a.max, a.sum), (0, 30, Some(30.0), Some(59.0), Some(1335.0)));
+    assert_eq!(
+        (a.start, a.count, a.min, a.max, a.sum),
+        (0, 30, Some(30.0), Some(59.0), Some(1335.0))
+    );
     assert_eq!(a.first, (30_000, Value::F64(30.0)));
     assert_eq!(a.last, (59_000, Value::F64(59.0)));
     assert_eq!((b.start, b.count, b.avg), (60_000, 60, Some(89.5)));
     // Text and booleans are counted but not summed.
-    let on = db.aggregate(&SeriesKey::new(1, "on"), 0, 120_000, 120_000).expect("aggregate");
-    assert_eq!((on.buckets[0].count, on.buckets[0].numeric_count, on.buckets[0].sum), (120, 0, None));
+    let on = db
+        .aggregate(&SeriesKey::new(1, "on"), 0, 120_000, 120_000)
+        .expect("aggregate");
+    assert_eq!(
+        (
+            on.buckets[0].count,
+            on.buckets[0].numeric_count,
+            on.buckets[0].sum
+        ),
+        (120, 0, None)
+    );
     assert!(db.aggregate(&series, 0, 1, 0).is_err());
 }
 
@@ -404,7 +454,10 @@ fn a_small_segment_size_seals_and_persists_in_the_background() {
     };
     let (db, _) = Tsdb::open(dir.path(), config).expect("open");
     for i in 0..2000 {
-        db.append(&batch(1, i * 1000, i as f64)).expect("append").wait().expect("ack");
+        db.append(&batch(1, i * 1000, i as f64))
+            .expect("append")
+            .wait()
+            .expect("ack");
     }
     db.persist().expect("persist");
     let stats = db.stats();

@@ -69,19 +69,26 @@ fn owner_and_key_prefix_rules_delete_files_and_free_disk() {
     }];
     let report = db.enforce_retention(&rules, now).expect("retention");
     let after = du(&chunks);
-    println!(
-        "retention (owner A keeps 3 days): du {before} → {after} bytes; {report:?}"
-    );
+    println!("retention (owner A keeps 3 days): du {before} → {after} bytes; {report:?}");
     assert_eq!(report.files_deleted, 7);
     assert_eq!(report.files_rewritten, 0);
     assert_eq!(report.directories_removed, 7);
     assert!(after < before, "du did not shrink: {before} → {after}");
     assert_eq!(count(&db, 1, "energy_kwh"), 3 * 8640);
-    assert_eq!(count(&db, 101, "energy_kwh"), 10 * 8640, "owner B untouched");
+    assert_eq!(
+        count(&db, 101, "energy_kwh"),
+        10 * 8640,
+        "owner B untouched"
+    );
     assert!(!chunks.join("ENTERPRISE-A").join("2025-12-01").exists());
     assert!(chunks.join("ENTERPRISE-A").join("2025-12-08").exists());
     // Idempotent.
-    assert_eq!(db.enforce_retention(&rules, now).expect("retention").files_deleted, 0);
+    assert_eq!(
+        db.enforce_retention(&rules, now)
+            .expect("retention")
+            .files_deleted,
+        0
+    );
 
     // Everybody's temperature keeps 1 day (a prefix rule): B's files are rewritten without it.
     // For A the rule naming the owner is more specific, so A keeps 3 days of every key.

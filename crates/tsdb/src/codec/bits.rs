@@ -94,7 +94,14 @@ mod tests {
 
     #[test]
     fn mixed_widths_round_trip() {
-        let items = [(1u64, 1u32), (0, 0), (u64::MAX, 64), (5, 3), (0x1234, 13), (1, 64)];
+        let items = [
+            (1u64, 1u32),
+            (0, 0),
+            (u64::MAX, 64),
+            (5, 3),
+            (0x1234, 13),
+            (1, 64),
+        ];
         let mut w = BitWriter::new();
         for (v, width) in items {
             w.write(v, width);
@@ -102,7 +109,11 @@ mod tests {
         let bytes = w.finish();
         let mut r = BitReader::new(&bytes);
         for (v, width) in items {
-            let mask = if width == 64 { u64::MAX } else { (1u64 << width) - 1 };
+            let mask = if width == 64 {
+                u64::MAX
+            } else {
+                (1u64 << width) - 1
+            };
             assert_eq!(r.read(width), Some(v & mask));
         }
         assert_eq!(r.read(64), None);

@@ -11,7 +11,8 @@ const EXACT_INT_LIMIT: f64 = 9_007_199_254_740_992.0; // 2^53
 pub fn scaled(v: f64, e: u32) -> Option<i64> {
     let scale = *POW10.get(e as usize)?;
     let m = (v * scale).round();
-    if !(m.abs() < EXACT_INT_LIMIT) {
+    // NaN fails this comparison too.
+    if m.abs() >= EXACT_INT_LIMIT || m.is_nan() {
         return None;
     }
     let i = m as i64;

@@ -85,7 +85,9 @@ mod tests {
 
     #[test]
     fn round_trip_and_zero_groups_are_tiny() {
-        let values: Vec<u64> = (0..300).map(|i| if i == 200 { u64::MAX } else { 0 }).collect();
+        let values: Vec<u64> = (0..300)
+            .map(|i| if i == 200 { u64::MAX } else { 0 })
+            .collect();
         let mut w = BitWriter::new();
         pack(&values, &mut w);
         let bytes = w.finish();
@@ -98,7 +100,10 @@ mod tests {
 
     #[test]
     fn signed_round_trip_and_frame_of_reference() {
-        let values: Vec<i64> = (0..256).map(|i| i64::from(i % 2)).chain([i64::MIN, i64::MAX, -5]).collect();
+        let values: Vec<i64> = (0..256)
+            .map(|i| i64::from(i % 2))
+            .chain([i64::MIN, i64::MAX, -5])
+            .collect();
         let mut w = BitWriter::new();
         pack_signed(&values, &mut w);
         let bytes = w.finish();

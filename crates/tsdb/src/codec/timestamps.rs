@@ -62,7 +62,10 @@ mod tests {
     fn round_trip(ts: &[i64]) -> usize {
         let mut out = Vec::new();
         encode(ts, &mut out);
-        assert_eq!(decode(&mut Reader::new(&out), ts.len()).as_deref(), Some(ts));
+        assert_eq!(
+            decode(&mut Reader::new(&out), ts.len()).as_deref(),
+            Some(ts)
+        );
         out.len()
     }
 

@@ -194,7 +194,9 @@ mod tests {
 
     #[test]
     fn each_codec_round_trips() {
-        let kwh: Vec<Value> = (0..1000).map(|i| Value::F64(12345.67 + f64::from(i / 4) * 0.01)).collect();
+        let kwh: Vec<Value> = (0..1000)
+            .map(|i| Value::F64(12345.67 + f64::from(i / 4) * 0.01))
+            .collect();
         let rounded: Vec<Value> = kwh
             .iter()
             .map(|v| match v {
@@ -204,11 +206,34 @@ mod tests {
             .collect();
         let size = round_trip(&rounded, ColumnCodec::Decimal);
         // One bit per delta (0 or 1) plus 14 header bits per group of 128 and a few bytes.
-        assert!(size <= 1000 / 8 + 8 * 14 / 8 + 10, "{size} bytes for 1000 slowly rising kWh values");
-        round_trip(&[Value::F64(0.1 + 0.2), Value::F64(-0.0)], ColumnCodec::Gorilla);
-        round_trip(&[Value::I64(i64::MIN), Value::I64(i64::MAX), Value::I64(0)], ColumnCodec::Int);
-        round_trip(&[Value::Bool(true), Value::Bool(true), Value::Bool(false)], ColumnCodec::Bool);
-        round_trip(&[Value::Str("开".into()), Value::Str(String::new())], ColumnCodec::Text);
-        round_trip(&[Value::I64(21), Value::F64(21.5), Value::Bool(true), Value::Str("x".into())], ColumnCodec::Mixed);
+        assert!(
+            size <= 1000 / 8 + 8 * 14 / 8 + 10,
+            "{size} bytes for 1000 slowly rising kWh values"
+        );
+        round_trip(
+            &[Value::F64(0.1 + 0.2), Value::F64(-0.0)],
+            ColumnCodec::Gorilla,
+        );
+        round_trip(
+            &[Value::I64(i64::MIN), Value::I64(i64::MAX), Value::I64(0)],
+            ColumnCodec::Int,
+        );
+        round_trip(
+            &[Value::Bool(true), Value::Bool(true), Value::Bool(false)],
+            ColumnCodec::Bool,
+        );
+        round_trip(
+            &[Value::Str("开".into()), Value::Str(String::new())],
+            ColumnCodec::Text,
+        );
+        round_trip(
+            &[
+                Value::I64(21),
+                Value::F64(21.5),
+                Value::Bool(true),
+                Value::Str("x".into()),
+            ],
+            ColumnCodec::Mixed,
+        );
     }
 }

@@ -67,7 +67,11 @@ impl Meter {
         }
         vec![
             Point::new("energy_kwh", ts, (self.kwh * 100.0).floor() / 100.0),
-            Point::new("temperature", ts, ((self.temp + noise) * 10.0).round() / 10.0),
+            Point::new(
+                "temperature",
+                ts,
+                ((self.temp + noise) * 10.0).round() / 10.0,
+            ),
             Point::new("running", ts, self.on),
         ]
     }
