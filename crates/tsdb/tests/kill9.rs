@@ -13,21 +13,28 @@ use shangyun_tsdb::{Config, SeriesKey, Tsdb, Value};
 
 fn crashwriter() -> PathBuf {
     let exe = std::env::current_exe().expect("test exe");
-    let debug_dir = exe
+    let profile_dir = exe
         .parent()
         .and_then(|deps| deps.parent())
         .expect("target dir");
-    let bin = debug_dir.join("examples").join("crashwriter");
-    if !bin.exists() {
-        // `cargo test` builds examples, but a filtered run may not have.
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-p", "shangyun-tsdb", "--example", "crashwriter"])
-            .status()
-            .expect("cargo build");
-        assert!(status.success());
+    // Build it (a no-op when fresh) so that a stale binary is never tested: `cargo test
+    // --all-targets` builds examples only in test mode.
+    if let Ok(cargo) = std::env::var("CARGO") {
+        let mut cmd = Command::new(cargo);
+        cmd.args([
+            "build",
+            "--quiet",
+            "-p",
+            "shangyun-tsdb",
+            "--example",
+            "crashwriter",
+        ]);
+        if profile_dir.ends_with("release") {
+            cmd.arg("--release");
+        }
+        assert!(cmd.status().expect("cargo build").success());
     }
-    bin
+    profile_dir.join("examples").join("crashwriter")
 }
 
 struct XorShift(u64);
