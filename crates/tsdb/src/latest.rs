@@ -16,13 +16,15 @@ pub struct LatestTable {
     devices: HashMap<DeviceId, HashMap<String, (i64, Value)>>,
     /// Highest WAL sequence applied.
     pub applied_seq: u64,
+    /// Records up to this sequence are already in the table (it came from a snapshot).
+    snapshot_seq: u64,
 }
 
 impl LatestTable {
-    /// Applies a batch of WAL record `seq`; records at or below the snapshot's sequence are
-    /// already in the table and are skipped.
+    /// Applies a batch of WAL record `seq` (a record may hold several batches); records at or
+    /// below the loaded snapshot's sequence are already in the table and are skipped.
     pub fn apply(&mut self, seq: u64, batch: &Batch) {
-        if seq <= self.applied_seq {
+        if seq <= self.snapshot_seq {
             return;
         }
         self.applied_seq = self.applied_seq.max(seq);
@@ -147,6 +149,7 @@ impl LatestTable {
         (r.remaining() == 0).then_some(Self {
             devices,
             applied_seq,
+            snapshot_seq: applied_seq,
         })
     }
 }

@@ -467,3 +467,47 @@ fn a_small_segment_size_seals_and_persists_in_the_background() {
     assert_eq!(kwh(&db, 1).len(), 2000);
     assert!(wal_segments(dir.path()).len() <= 2);
 }
+
+#[test]
+fn a_gateway_record_of_several_devices_updates_every_latest_entry() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let batches = [
+        batch(1, 1000, 1.0),
+        batch(2, 2000, 2.0),
+        batch(1, 3000, 3.0),
+    ];
+    {
+        let (db, _) = open(dir.path());
+        db.append_all(&batches)
+            .expect("append")
+            .wait()
+            .expect("ack");
+        assert_eq!(db.latest(&DeviceId::Num(1)).len(), 3);
+        assert_eq!(
+            db.latest_value(&SeriesKey::new(1, "kwh")),
+            Some((3000, Value::F64(3.0)))
+        );
+        assert_eq!(
+            db.latest_value(&SeriesKey::new(2, "kwh")),
+            Some((2000, Value::F64(2.0)))
+        );
+        db.persist().expect("persist");
+        db.append_all(&[batch(2, 4000, 4.0), batch(1, 4000, 5.0)])
+            .expect("append")
+            .wait()
+            .expect("ack");
+    }
+    // From the snapshot plus the WAL record written after it.
+    let (db, report) = open(dir.path());
+    assert_eq!(report.latest, shangyun_tsdb::LatestLoad::Snapshot);
+    assert_eq!(report.wal.records, 1);
+    assert_eq!(
+        db.latest_value(&SeriesKey::new(1, "kwh")),
+        Some((4000, Value::F64(5.0)))
+    );
+    assert_eq!(
+        db.latest_value(&SeriesKey::new(2, "kwh")),
+        Some((4000, Value::F64(4.0)))
+    );
+    assert_eq!(kwh(&db, 1).len(), 3);
+}
