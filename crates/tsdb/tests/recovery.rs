@@ -511,3 +511,53 @@ fn a_gateway_record_of_several_devices_updates_every_latest_entry() {
     );
     assert_eq!(kwh(&db, 1).len(), 3);
 }
+
+#[test]
+fn acked_points_stay_visible_while_persists_and_compactions_run() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = Config {
+        wal: WalConfig {
+            segment_bytes: 2048,
+            ..WalConfig::default()
+        },
+        compact_after_files: 2,
+        ..Config::default()
+    };
+    let (db, _) = Tsdb::open(dir.path(), config).expect("open");
+    let db = Arc::new(db);
+    let acked = Arc::new(AtomicI64::new(0)); // number of batches acknowledged, in ts order
+    let writer = {
+        let (db, acked) = (db.clone(), acked.clone());
+        std::thread::spawn(move || {
+            for i in 1..=1500i64 {
+                db.append(&batch(5, i * 1000, i as f64))
+                    .expect("append")
+                    .wait()
+                    .expect("ack");
+                acked.store(i, Ordering::SeqCst);
+            }
+        })
+    };
+    let mut checks = 0;
+    while !writer.is_finished() {
+        let before = acked.load(Ordering::SeqCst);
+        let r = db
+            .range(&SeriesKey::new(5, "kwh"), 0, i64::MAX)
+            .expect("range");
+        assert_eq!(r.corrupt_blocks, 0);
+        assert!(
+            r.points.len() as i64 >= before,
+            "{before} acked but only {} visible",
+            r.points.len()
+        );
+        assert!(r.points.windows(2).all(|w| w[0].0 < w[1].0));
+        checks += 1;
+    }
+    writer.join().expect("writer");
+    let stats = db.stats();
+    assert!(stats.persists >= 5 && stats.compactions >= 1, "{stats:?}");
+    assert_eq!(kwh(&db, 5).len(), 1500);
+    assert!(checks > 10);
+}
