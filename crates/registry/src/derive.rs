@@ -16,16 +16,15 @@
 //!   already fails.
 //!
 //! The stored explanations are compact — what decided, the checks that failed, the registry
-//! fields still missing, the points — because they are computed and stored for every
-//! enterprise and year; the rule crates give the full account when asked for one profile.
+//! fields still missing — because they are computed and stored for every enterprise and
+//! year; the rule crates give the full account (points, every condition) for one profile.
 
 use crate::model::{AnnualFigures, Derived, Enterprise, Explanation, Tier, TierDerived, Title};
 use chrono::Datelike;
 use serde::Serialize;
 use shangyun_rules::size::{self, MetricSet, Metrics, SizeClass, SizeEdition, SizeOutcome};
 use shangyun_rules::tier::{
-    self as tiers, Date, Edition, EnterpriseProfile, Outcome, Points, TierVerdict, TitleHeld,
-    TitleKind,
+    self as tiers, Date, Edition, EnterpriseProfile, Outcome, TierVerdict, TitleHeld, TitleKind,
 };
 
 /// The size-class edition every [`Derived`] is computed with.
@@ -319,35 +318,20 @@ fn outcome_key(outcome: &Outcome) -> &'static str {
     }
 }
 
-/// The stored tier explanation: the checks that failed (value against threshold) and the
-/// registry fields whose absence keeps the outcome open. Conditions the registry never
-/// records (awards, certifications, compliance flags, …) are only counted in `unrecorded`:
-/// they are the same for every enterprise, and storing their names a million times would
-/// cost more than the rules. `shangyun rules tier` gives the full account for one profile.
+/// The stored tier explanation: the checks that failed (each names its threshold, e.g.
+/// `revenue≥5000`; the value is in the figures) and the registry fields whose absence keeps
+/// the outcome open. Conditions the registry never records (awards, certifications,
+/// compliance flags, …) are left out: they are the same for every enterprise, and naming them
+/// a million times would cost more than the rules. `shangyun rules tier` gives the full
+/// account (points per indicator, every condition) for one profile.
 #[derive(Serialize)]
 struct TierWhy<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    failed: Vec<FailedBrief<'a>>,
+    failed: Vec<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     missing: Vec<&'static str>,
-    #[serde(skip_serializing_if = "is_zero")]
-    unrecorded: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     direct_route: Option<&'a str>,
-    /// Total points (exact, or the range still possible) when the edition scores.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    points: Option<Points>,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
-}
-
-#[derive(Serialize)]
-struct FailedBrief<'a> {
-    check: &'a str,
-    value: Option<f64>,
-    threshold: f64,
 }
 
 /// Profile fields the registry fills from its own records.
@@ -374,28 +358,17 @@ const RECORDED: &[&str] = &[
 ];
 
 fn tier_explanation(verdict: &TierVerdict<'_>) -> Explanation {
-    let all_missing: &[&'static str] = match &verdict.outcome {
-        Outcome::NotEnoughData { missing } => missing,
-        _ => &[],
-    };
-    let missing: Vec<&'static str> = all_missing
-        .iter()
-        .copied()
-        .filter(|m| RECORDED.contains(m))
-        .collect();
-    explain(&TierWhy {
-        failed: verdict
-            .failed
+    let missing: Vec<&'static str> = match &verdict.outcome {
+        Outcome::NotEnoughData { missing } => missing
             .iter()
-            .map(|f| FailedBrief {
-                check: f.check,
-                value: f.value,
-                threshold: f.threshold,
-            })
+            .copied()
+            .filter(|m| RECORDED.contains(m))
             .collect(),
-        unrecorded: all_missing.len() - missing.len(),
+        _ => Vec::new(),
+    };
+    explain(&TierWhy {
+        failed: verdict.failed.iter().map(|f| f.check).collect(),
         missing,
         direct_route: verdict.direct_route,
-        points: verdict.score.as_ref().map(|s| s.total),
     })
 }

@@ -411,7 +411,7 @@ impl Backend for PgBackend {
              size_explanation, tier_innovative, tier_specialized, tier_little_giant, tiers, \
              computed_at) \
              SELECT u.uscc, u.year, u.is_latest, u.size_class, u.size_edition, \
-             u.size_explanation::jsonb, u.ti, u.ts, u.tl, u.tiers::jsonb, $11 \
+             u.size_explanation::json, u.ti, u.ts, u.tl, u.tiers::json, $11 \
              FROM UNNEST($1::text[], $2::int4[], $3::bool[], $4::text[], $5::text[], \
              $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) \
              AS u (uscc, year, is_latest, size_class, size_edition, size_explanation, ti, ts, tl, \

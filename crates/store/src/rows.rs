@@ -3,7 +3,7 @@
 
 use crate::backend::NewAudit;
 use crate::error::{StoreError, StoreResult};
-use crate::filter::tier_from_key;
+use crate::filter::{tier_from_key, tier_key};
 use crate::plan::DerivedRow;
 use crate::records::AuditEntry;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -35,11 +35,44 @@ pub(crate) struct EncodedDerived {
 
 impl EncodedDerived {
     pub fn new(row: &DerivedRow) -> StoreResult<Self> {
-        let d = &row.derived;
         Ok(EncodedDerived {
-            tiers: to_json(&d.tiers, "tier verdicts", &d.uscc)?,
+            tiers: encode_tiers(&row.derived.tiers, &row.derived.uscc)?,
         })
     }
+}
+
+/// A stored tier verdict: `[tier, edition, outcome, explanation]` — positional, because the
+/// column holds six of them for every enterprise and year and key names would be a third of
+/// its size.
+pub(crate) type StoredVerdict = (String, String, String, Explanation);
+
+/// The `tiers` column's JSON text.
+pub(crate) fn encode_tiers(tiers: &[TierDerived], uscc: &str) -> StoreResult<String> {
+    let stored: Vec<_> = tiers
+        .iter()
+        .map(|t| (tier_key(t.tier), &t.edition, &t.outcome, &t.explanation))
+        .collect();
+    to_json(&stored, "tier verdicts", uscc)
+}
+
+/// Verdicts as stored, back into the domain type.
+pub(crate) fn decode_tiers(
+    stored: Vec<StoredVerdict>,
+    uscc: &str,
+) -> StoreResult<Vec<TierDerived>> {
+    stored
+        .into_iter()
+        .map(|(tier, edition, outcome, explanation)| {
+            let tier = tier_from_key(&tier)
+                .ok_or_else(|| StoreError::corrupt("tier verdict", uscc, &tier))?;
+            Ok(TierDerived {
+                tier,
+                edition,
+                outcome,
+                explanation,
+            })
+        })
+        .collect()
 }
 
 /// The JSON columns of an audit entry.
@@ -99,8 +132,9 @@ impl DerivedParts {
     pub fn into_derived(self) -> StoreResult<Derived> {
         let size_explanation = Explanation::from_json(self.size_explanation)
             .map_err(|e| StoreError::corrupt("size explanation", &self.uscc, e))?;
-        let tiers: Vec<TierDerived> = serde_json::from_str(&self.tiers)
+        let stored: Vec<StoredVerdict> = serde_json::from_str(&self.tiers)
             .map_err(|e| StoreError::corrupt("tier verdicts", &self.uscc, e))?;
+        let tiers = decode_tiers(stored, &self.uscc)?;
         Ok(Derived {
             uscc: self.uscc,
             year: self.year,

@@ -1,17 +1,15 @@
-//! Rows as JSON arrays, the way the SQLite backend moves a whole batch through the driver in
-//! one value (`json_each(?1)` to write, `json_group_array(…)` to read). Binding thousands of
-//! parameters costs more in the driver than SQLite spends parsing the same data as JSON.
+//! Rows as JSON arrays, the way the SQLite backend reads many rows through the driver in one
+//! value (`json_group_array(json_array(…))`, keys passed as one `json_each(?1)` array): the
+//! driver's cost is per row fetched, SQLite renders JSON faster than that.
 //!
 //! Tuple positions follow the column lists of the SQL in `sqlite.rs`.
 
 use crate::error::{StoreError, StoreResult};
-use crate::filter::{tier_from_key, tier_key};
-use crate::plan::DerivedRow;
+use crate::filter::tier_from_key;
+use crate::rows;
 use chrono::NaiveDate;
 use serde::Serialize;
-use shangyun_registry::{
-    AnnualFigures, Derived, Enterprise, Explanation, Tier, TierDerived, Title,
-};
+use shangyun_registry::{AnnualFigures, Derived, Enterprise, Explanation, Tier, Title};
 
 pub(crate) fn encode<T: Serialize + ?Sized>(value: &T, what: &'static str) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::corrupt(what, "batch", e))
@@ -47,26 +45,6 @@ pub(crate) fn enterprise(r: EnterpriseRow) -> Enterprise {
         contact_phone: r.7,
         contact_email: r.8,
     }
-}
-
-pub(crate) fn encode_enterprises(rows: &[&Enterprise]) -> StoreResult<String> {
-    let tuples: Vec<_> = rows
-        .iter()
-        .map(|e| {
-            (
-                &e.uscc,
-                &e.name,
-                &e.registered_region,
-                &e.operating_region,
-                &e.industry,
-                e.founded,
-                &e.contact_name,
-                &e.contact_phone,
-                &e.contact_email,
-            )
-        })
-        .collect();
-    encode(&tuples, "enterprises")
 }
 
 /// uscc, year, employees, revenue, main_business_revenue, assets, rd_spend, rd_staff,
@@ -107,31 +85,6 @@ pub(crate) fn figures(r: FiguresRow) -> AnnualFigures {
     }
 }
 
-pub(crate) fn encode_figures(rows: &[&AnnualFigures]) -> StoreResult<String> {
-    let tuples: Vec<_> = rows
-        .iter()
-        .map(|f| {
-            (
-                &f.uscc,
-                f.year,
-                f.employees,
-                f.revenue,
-                f.main_business_revenue,
-                f.assets,
-                f.rd_spend,
-                f.rd_staff,
-                f.net_profit,
-                f.debt_ratio,
-                f.ip_class1,
-                f.ip_class1_high_value,
-                f.ip_class2,
-                f.energy_kwh,
-            )
-        })
-        .collect();
-    encode(&tuples, "annual figures")
-}
-
 /// uscc, tier, issued, expires, edition.
 pub(crate) type TitleRow = (String, String, NaiveDate, NaiveDate, String);
 
@@ -147,14 +100,6 @@ pub(crate) fn title(r: TitleRow) -> StoreResult<Title> {
     })
 }
 
-pub(crate) fn encode_titles(rows: &[&Title]) -> StoreResult<String> {
-    let tuples: Vec<_> = rows
-        .iter()
-        .map(|t| (&t.uscc, tier_key(t.tier), t.issued, t.expires, &t.edition))
-        .collect();
-    encode(&tuples, "titles")
-}
-
 /// uscc, year, size_class, size_edition, size_explanation, tiers.
 pub(crate) type DerivedReadRow = (
     String,
@@ -162,41 +107,17 @@ pub(crate) type DerivedReadRow = (
     Option<String>,
     String,
     Explanation,
-    Vec<TierDerived>,
+    Vec<rows::StoredVerdict>,
 );
 
-pub(crate) fn derived(r: DerivedReadRow) -> Derived {
-    Derived {
+pub(crate) fn derived(r: DerivedReadRow) -> StoreResult<Derived> {
+    let tiers = rows::decode_tiers(r.5, &r.0)?;
+    Ok(Derived {
         uscc: r.0,
         year: r.1,
         size_class: r.2,
         size_edition: r.3,
         size_explanation: r.4,
-        tiers: r.5,
-    }
-}
-
-/// uscc, year, is_latest, size_class, size_edition, size_explanation, the three tier
-/// summaries, tiers. The two JSON columns travel as strings holding their JSON text: SQLite
-/// then copies them instead of re-rendering nested objects.
-pub(crate) fn encode_derived(rows: &[DerivedRow]) -> StoreResult<String> {
-    let tuples = rows
-        .iter()
-        .map(|r| {
-            let d = &r.derived;
-            Ok((
-                &d.uscc,
-                d.year,
-                r.is_latest,
-                &d.size_class,
-                &d.size_edition,
-                d.size_explanation.as_json(),
-                r.tier_summary(Tier::Innovative),
-                r.tier_summary(Tier::Specialized),
-                r.tier_summary(Tier::LittleGiant),
-                encode(&d.tiers, "tier verdicts")?,
-            ))
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-    encode(&tuples, "derived values")
+        tiers,
+    })
 }

@@ -168,32 +168,13 @@ fn tier_line(t: &TierDerived) -> String {
     let why = t.explanation.to_value();
     let mut parts = Vec::new();
     if let Some(failed) = why["failed"].as_array().filter(|a| !a.is_empty()) {
-        let checks: Vec<String> = failed
-            .iter()
-            .map(|f| {
-                let value = f["value"]
-                    .as_f64()
-                    .map(|v| format!(" (is {v})"))
-                    .unwrap_or_default();
-                format!("{}{value}", f["check"].as_str().unwrap_or("?"))
-            })
-            .collect();
-        parts.push(format!("未满足 failed {}", checks.join(", ")));
+        parts.push(format!("未满足 failed {}", join(failed)));
     }
     if let Some(missing) = why["missing"].as_array().filter(|a| !a.is_empty()) {
         parts.push(format!("缺 missing {}", join(missing)));
     }
-    if let Some(n) = why["unrecorded"].as_u64() {
-        parts.push(format!("{n} 项条件登记册未记录 conditions not recorded"));
-    }
-    match (
-        why["points"]["min"].as_f64(),
-        why["points"]["max"].as_f64(),
-        why["points"].as_f64(),
-    ) {
-        (Some(lo), Some(hi), _) => parts.push(format!("得分 points {lo}–{hi}")),
-        (_, _, Some(p)) => parts.push(format!("得分 points {p}")),
-        _ => {}
+    if let Some(route) = why["direct_route"].as_str() {
+        parts.push(format!("直通 direct route {route}"));
     }
     let detail = if parts.is_empty() {
         String::new()

@@ -52,11 +52,11 @@ CREATE TABLE derived (
     is_latest          BOOLEAN NOT NULL,
     size_class         TEXT,
     size_edition       TEXT NOT NULL,
-    size_explanation   JSONB NOT NULL,
+    size_explanation   JSON NOT NULL,
     tier_innovative    TEXT NOT NULL,
     tier_specialized   TEXT NOT NULL,
     tier_little_giant  TEXT NOT NULL,
-    tiers              JSONB NOT NULL,
+    tiers              JSON NOT NULL,
     computed_at        TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (uscc, year)
 );
