@@ -9,7 +9,7 @@
 //!    `fdatasync` covers every writer waiting in the same group;
 //! 3. write buffer ([`buffer`]) and latest-value table ([`latest`]) — the durable batch is
 //!    applied before its [`Ack`] resolves, so an acknowledged point is queryable at once;
-//! 4. persister ([`persister`]) — when the WAL seals a segment, the frozen buffer becomes
+//! 4. persister (`src/persister.rs`) — when the WAL seals a segment, the frozen buffer becomes
 //!    compressed, checksummed chunk files per owner and UTC day ([`chunk`], [`codec`]),
 //!    written atomically; then the sealed WAL segments are deleted;
 //! 5. compaction and retention ([`Tsdb::compact`], [`Tsdb::enforce_retention`]) — merge a

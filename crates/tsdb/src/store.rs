@@ -288,6 +288,9 @@ impl Tsdb {
     /// Like [`Tsdb::append`] for several batches (a gateway message for several devices):
     /// one WAL record, durable all together or not at all.
     pub fn append_all(&self, batches: &[Batch]) -> Result<Ack, TsdbError> {
+        if batches.is_empty() {
+            return Err(crate::ValidationError::Empty.into());
+        }
         for b in batches {
             validate(b)?;
         }
