@@ -478,6 +478,10 @@ fn a_gateway_record_of_several_devices_updates_every_latest_entry() {
     ];
     {
         let (db, _) = open(dir.path());
+        assert!(
+            db.append_all(&[]).is_err(),
+            "an empty gateway message is refused"
+        );
         db.append_all(&batches)
             .expect("append")
             .wait()
