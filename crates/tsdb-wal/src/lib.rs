@@ -3,8 +3,9 @@
 //! Records are opaque byte payloads. [`Wal::submit`] queues one and returns a [`Commit`] that
 //! resolves once a `fdatasync` covering it has returned; one writer thread commits everything
 //! queued meanwhile as one group (one write, one fsync), so many concurrent writers share each
-//! fsync. Before the acks of a group are released, the group's records are handed to the
-//! [`WalSink`] (the store's write buffer), so an acknowledged record is also queryable.
+//! fsync. Before the acks of a group are released, an applier thread hands the group's records
+//! to the [`WalSink`] (the store's write buffer), so an acknowledged record is also queryable;
+//! applying group k overlaps with syncing group k + 1.
 //!
 //! On disk: a directory of segment files `<first seq>.wal`, each a 32-byte header and records
 //! `len u32 | crc32c u32 | seq u64 | payload` (see [`encode_frame`]). Opening a directory
@@ -59,8 +60,9 @@ pub struct Record<'a> {
     pub payload: &'a [u8],
 }
 
-/// Receives records once they are durable. Called on the WAL's writer thread, in sequence
-/// order, before the records' acks are released: keep it quick.
+/// Receives records once they are durable. Called on the WAL's applier thread, in sequence
+/// order, before the records' acks are released; while it runs, the writer thread already
+/// syncs the next group. At open, recovered records are applied on the opening thread.
 pub trait WalSink: Send + 'static {
     /// Durable records, in sequence order (at open: every recovered record).
     fn apply(&mut self, records: &[Record<'_>]);

@@ -1,5 +1,8 @@
-//! The group-commit writer: one thread takes everything queued, writes it with one `write`,
-//! makes it durable with one `fdatasync`, hands it to the sink, then releases the acks.
+//! The group-commit writer: one thread takes everything queued, writes it with one `write`
+//! and makes it durable with one `fdatasync`; a second thread, the applier, hands each durable
+//! group to the sink and then releases its acks. The two overlap: while the applier applies
+//! group k, the writer already syncs group k + 1. Everything the sink sees (groups, seals,
+//! rotate replies) goes through the applier's queue, so it sees it in log order.
 
 use std::collections::VecDeque;
 use std::fs::{File, OpenOptions};
@@ -8,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 use std::thread::JoinHandle;
@@ -161,6 +165,7 @@ impl Shared {
 pub struct Wal {
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
+    applier: Option<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Wal {
@@ -193,11 +198,23 @@ impl Wal {
             sink.sealed(report.last_seq);
         }
         let segment = Segment::create(dir, next_seq, &shared.counters)?;
+        let (to_applier, applier_rx) = mpsc::channel();
+        let applier = {
+            let shared = shared.clone();
+            std::thread::Builder::new()
+                .name("tsdb-wal-applier".into())
+                .spawn(move || run_applier(sink, applier_rx, &shared))
+                .map_err(|source| WalError::Io {
+                    op: "spawn applier thread",
+                    path: dir.to_path_buf(),
+                    source,
+                })?
+        };
         let mut writer = Writer {
             dir: dir.to_path_buf(),
             config,
             shared: shared.clone(),
-            sink,
+            to_applier,
             segment,
             sealed: recovered.into_iter().collect(),
             next_seq,
@@ -215,6 +232,7 @@ impl Wal {
             Self {
                 shared,
                 thread: Some(thread),
+                applier: Some(applier),
             },
             report,
         ))
@@ -300,6 +318,10 @@ impl Wal {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+        // The writer's end of the applier queue is gone now; the applier drains and stops.
+        if let Some(t) = self.applier.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -363,7 +385,7 @@ struct Writer {
     dir: PathBuf,
     config: WalConfig,
     shared: Arc<Shared>,
-    sink: Box<dyn WalSink>,
+    to_applier: mpsc::Sender<ToApplier>,
     segment: Segment,
     sealed: VecDeque<(u64, u64, PathBuf)>,
     next_seq: u64,
@@ -401,9 +423,13 @@ impl Writer {
             }
             for command in commands {
                 match command {
-                    Command::Rotate(reply) => {
-                        let _ = reply.send(self.rotate());
-                    }
+                    Command::Rotate(reply) => match self.rotate() {
+                        // Replied through the applier: after the seal it may have queued.
+                        Ok(seq) => self.send_to_applier(ToApplier::Reply(reply, seq)),
+                        Err(e) => {
+                            let _ = reply.send(Err(e));
+                        }
+                    },
                     Command::RemoveThrough(seq, reply) => {
                         let _ = reply.send(self.remove_through(seq));
                     }
@@ -485,24 +511,16 @@ impl Writer {
         let payload_bytes: usize = group.iter().map(|p| p.payload.len()).sum();
         c.payload_bytes
             .fetch_add(payload_bytes as u64, Ordering::Relaxed);
-        let records: Vec<Record<'_>> = group
-            .iter()
-            .enumerate()
-            .map(|(i, p)| Record {
-                seq: first + i as u64,
-                payload: &p.payload,
-            })
-            .collect();
-        let apply_started = Instant::now();
-        self.sink.apply(&records);
-        drop(records);
-        c.apply_micros.fetch_add(
-            apply_started.elapsed().as_micros() as u64,
-            Ordering::Relaxed,
-        );
-        for (i, p) in group.drain(..).enumerate() {
-            let _ = p.reply.send(Ok(first + i as u64));
-        }
+        self.send_to_applier(ToApplier::Group {
+            first_seq: first,
+            items: std::mem::take(group),
+        });
+    }
+
+    fn send_to_applier(&self, message: ToApplier) {
+        // The applier only stops after the writer; a send cannot fail while we run. If it
+        // did, the message's reply senders drop and their Commits resolve to `Closed`.
+        let _ = self.to_applier.send(message);
     }
 
     /// Seals the current segment and opens the next. Returns the last sealed sequence number.
@@ -525,7 +543,7 @@ impl Writer {
             .counters
             .segments_sealed
             .fetch_add(1, Ordering::Relaxed);
-        self.sink.sealed(last);
+        self.send_to_applier(ToApplier::Sealed(last));
         Ok(last)
     }
 
@@ -558,5 +576,45 @@ impl Writer {
             c.segments_removed.fetch_add(removed, Ordering::Relaxed);
         }
         Ok(removed)
+    }
+}
+
+enum ToApplier {
+    /// A durable group: apply, then ack.
+    Group { first_seq: u64, items: Vec<Pending> },
+    /// Records up to this sequence are in sealed segments.
+    Sealed(u64),
+    /// A reply to release once everything before it was applied.
+    Reply(Reply, u64),
+}
+
+fn run_applier(mut sink: Box<dyn WalSink>, rx: mpsc::Receiver<ToApplier>, shared: &Shared) {
+    for message in rx {
+        match message {
+            ToApplier::Group { first_seq, items } => {
+                let started = Instant::now();
+                let records: Vec<Record<'_>> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| Record {
+                        seq: first_seq + i as u64,
+                        payload: &p.payload,
+                    })
+                    .collect();
+                sink.apply(&records);
+                drop(records);
+                shared
+                    .counters
+                    .apply_micros
+                    .fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+                for (i, p) in items.into_iter().enumerate() {
+                    let _ = p.reply.send(Ok(first_seq + i as u64));
+                }
+            }
+            ToApplier::Sealed(through) => sink.sealed(through),
+            ToApplier::Reply(reply, seq) => {
+                let _ = reply.send(Ok(seq));
+            }
+        }
     }
 }
