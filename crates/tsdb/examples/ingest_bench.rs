@@ -31,8 +31,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => tempfile::tempdir()?,
     };
     println!(
-        "ingest_bench: {writers} writers × 3-point batches, {seconds} s, store in {}",
-        dir.path().display()
+        "ingest_bench: {writers} writers × 3-point batches, {seconds} s, store in {}; load average {}",
+        dir.path().display(),
+        load_average()
     );
     let (db, _) = Tsdb::open(dir.path(), Config::default())?;
     let db = Arc::new(db);
@@ -124,7 +125,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         peak_rss_kib() / 1024
     );
     println!(
-        "        per group: write+fdatasync {sync_ms:.2} ms, apply to buffer {apply_ms:.2} ms"
+        "        per group: write+fdatasync {sync_ms:.2} ms, apply to buffer {apply_ms:.2} ms; load average now {}",
+        load_average()
     );
     let t = Instant::now();
     db.persist()?;
@@ -292,4 +294,11 @@ fn peak_rss_kib() -> u64 {
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
         })
         .unwrap_or(0)
+}
+
+/// The machine's 1/5/15-minute load averages: other work on a shared machine skews the figures.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
 }
