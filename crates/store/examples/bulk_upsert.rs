@@ -4,8 +4,11 @@
 //! Prints rows/s, first with derivation (size class + 6 tier verdicts per row), then the
 //! derivation alone for comparison. A figure printer, not a test.
 //!
+//! "pipelined" prepares batch N+1 (`Registry::prepare_batch`) while batch N is committed.
+//!
 //!     cargo run --release -p shangyun-store --example bulk_upsert -- [ROWS] [sqlite|postgres|both]
 
+use futures_util::TryStreamExt;
 use shangyun_registry::derive::derive_enterprise;
 use shangyun_registry::{AnnualFigures, Enterprise};
 use shangyun_store::{BatchProgress, EnterpriseRecord, Registry, RegistryFilter};
@@ -91,12 +94,13 @@ async fn run(
     let start = registry
         .begin_import("bench.csv", &format!("bench-{}", data.len()))
         .await?;
+    let id = start.journal.id;
     let t0 = Instant::now();
     let mut through = 0u64;
     for chunk in data.chunks(BATCH) {
         through += chunk.len() as u64;
         let progress = BatchProgress {
-            import_id: start.journal.id,
+            import_id: id,
             rows_through: through,
             rows_ok: chunk.len() as u64,
             rows_bad: 0,
@@ -107,7 +111,7 @@ async fn run(
     let t1 = Instant::now();
     for chunk in data.chunks(BATCH) {
         let progress = BatchProgress {
-            import_id: start.journal.id,
+            import_id: id,
             rows_through: through,
             rows_ok: 0,
             rows_bad: 0,
@@ -115,17 +119,109 @@ async fn run(
         registry.import_batch(&progress, chunk).await?;
     }
     let again = t1.elapsed();
-    registry.finish_import(start.journal.id).await?;
-    let count = registry.count(&RegistryFilter::default()).await?;
-    let rate = |d: std::time::Duration| data.len() as f64 / d.as_secs_f64();
+    registry.finish_import(id).await?;
+    let t2 = Instant::now();
+    let exported = registry
+        .stream(RegistryFilter::default(), 2000)
+        .try_fold(0usize, |n, file| async move { Ok(n + file.figures.len()) })
+        .await?;
+    let export = t2.elapsed();
     println!(
-        "{label:<9} first import {:>7.0} rows/s ({:.2} s)   re-import unchanged {:>7.0} rows/s ({:.2} s)   stored {count}",
-        rate(first),
+        "{label:<9} stream export {:>7.0} rows/s ({:.2} s, {exported} enterprise-years)",
+        rate(exported, export),
+        export.as_secs_f64()
+    );
+    let count = registry.count(&RegistryFilter::default()).await?;
+    println!(
+        "{label:<9} first import {:>7.0} rows/s ({:.2} s)   re-import unchanged {:>7.0} rows/s \
+         ({:.2} s)   stored {count}",
+        rate(data.len(), first),
         first.as_secs_f64(),
-        rate(again),
+        rate(data.len(), again),
         again.as_secs_f64()
     );
     Ok(())
+}
+
+/// First import with batch N+1 prepared (read + derived) while batch N is committed.
+async fn run_pipelined(
+    label: &str,
+    registry: &Registry,
+    data: &[EnterpriseRecord],
+) -> Result<(), Box<dyn std::error::Error>> {
+    let start = registry
+        .begin_import("bench.csv", &format!("bench-pipelined-{}", data.len()))
+        .await?;
+    let id = start.journal.id;
+    let t0 = Instant::now();
+    let mut chunks = data.chunks(BATCH);
+    let Some(first) = chunks.next() else {
+        return Ok(());
+    };
+    let mut ready = registry.prepare_batch(first.to_vec()).await?;
+    let mut ready_rows = first.len() as u64;
+    let mut through = 0u64;
+    for next in chunks {
+        through += ready_rows;
+        let progress = BatchProgress {
+            import_id: id,
+            rows_through: through,
+            rows_ok: ready_rows,
+            rows_bad: 0,
+        };
+        let (committed, prepared) = tokio::join!(
+            registry.commit_import_batch(&progress, ready),
+            registry.prepare_batch(next.to_vec())
+        );
+        committed?;
+        ready = prepared?;
+        ready_rows = next.len() as u64;
+    }
+    through += ready_rows;
+    let progress = BatchProgress {
+        import_id: id,
+        rows_through: through,
+        rows_ok: ready_rows,
+        rows_bad: 0,
+    };
+    registry.commit_import_batch(&progress, ready).await?;
+    let took = t0.elapsed();
+    registry.finish_import(id).await?;
+    let count = registry.count(&RegistryFilter::default()).await?;
+    println!(
+        "{label:<9} pipelined    {:>7.0} rows/s ({:.2} s)   stored {count}",
+        rate(data.len(), took),
+        took.as_secs_f64()
+    );
+    Ok(())
+}
+
+fn rate(rows: usize, d: std::time::Duration) -> f64 {
+    rows as f64 / d.as_secs_f64()
+}
+
+/// A fresh schema on the test server, dropped afterwards.
+async fn with_pg_schema<F, Fut>(
+    base: &str,
+    tag: &str,
+    body: F,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Result<(), Box<dyn std::error::Error>>>,
+{
+    use sqlx::Connection;
+    let schema = format!("shangyun_bench_{}_{tag}", std::process::id());
+    let mut conn = sqlx::PgConnection::connect(base).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&mut conn)
+        .await?;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let result = body(format!("{base}{sep}options[search_path]={schema}")).await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(&mut conn)
+        .await?;
+    result
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -143,53 +239,43 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!(
         "derivation alone  {:>7.0} rows/s",
-        derived as f64 / t.elapsed().as_secs_f64()
+        rate(derived, t.elapsed())
     );
 
     if which != "postgres" {
         let dir = tempfile::tempdir()?;
-        let dir_path = std::env::var_os("BENCH_SQLITE_DIR")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| dir.path().to_path_buf());
-        let registry = Registry::open(&dir_path.join("registry.db").to_string_lossy()).await?;
+        let db = dir.path().join("registry.db");
+        let registry = Registry::open(&db.to_string_lossy()).await?;
         run("sqlite", &registry, &data).await?;
         registry.close().await;
-        let size = std::fs::metadata(dir_path.join("registry.db"))?.len()
-            + std::fs::metadata(dir_path.join("registry.db-wal"))
+        let size = std::fs::metadata(&db)?.len()
+            + std::fs::metadata(dir.path().join("registry.db-wal"))
                 .map(|m| m.len())
                 .unwrap_or(0);
         println!("          database + WAL size {:.0} MB", size as f64 / 1e6);
+        let dir = tempfile::tempdir()?;
+        let registry = Registry::open(&dir.path().join("registry.db").to_string_lossy()).await?;
+        run_pipelined("sqlite", &registry, &data).await?;
+        registry.close().await;
     }
     if which != "sqlite" {
         let base = std::env::var("SHANGYUN_TEST_POSTGRES")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-        let schema = format!("shangyun_bench_{}", std::process::id());
-        let admin = Registry::open_location(
-            &shangyun_store::DatabaseLocation::parse(&base)?,
-            &shangyun_store::OpenOptions {
-                migrate: false,
-                ..Default::default()
-            },
-        )
-        .await;
-        drop(admin);
-        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&base).await?;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&mut conn)
-            .await?;
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options[search_path]={schema}");
-        let result = async {
+        let data = &data;
+        with_pg_schema(&base, "a", |url| async move {
             let registry = Registry::open(&url).await?;
             run("postgres", &registry, &data).await?;
             registry.close().await;
-            Ok::<(), Box<dyn std::error::Error>>(())
-        }
-        .await;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-            .execute(&mut conn)
-            .await?;
-        result?;
+            Ok(())
+        })
+        .await?;
+        with_pg_schema(&base, "b", |url| async move {
+            let registry = Registry::open(&url).await?;
+            run_pipelined("postgres", &registry, &data).await?;
+            registry.close().await;
+            Ok(())
+        })
+        .await?;
     }
     Ok(())
 }

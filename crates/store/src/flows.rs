@@ -30,6 +30,93 @@ pub(crate) async fn upsert<B: Backend>(
     mode: AuditMode<'_>,
 ) -> StoreResult<UpsertSummary> {
     let records = plan::normalize(records)?;
+    write_batch(backend, actor, &records, mode, None).await
+}
+
+/// Reads what is stored for `records` and derives their values, without the write lock: the
+/// CPU-heavy half of a batch, which can run while the previous batch is being written.
+pub(crate) async fn prepare<B: Backend>(
+    backend: &B,
+    records: Vec<EnterpriseRecord>,
+) -> StoreResult<PreparedBatch> {
+    let merged = match plan::normalize(&records)? {
+        std::borrow::Cow::Borrowed(_) => None,
+        std::borrow::Cow::Owned(merged) => Some(merged),
+    };
+    let records = merged.unwrap_or(records);
+    let usccs: Vec<&str> = records.iter().map(|r| r.enterprise.uscc.as_str()).collect();
+    let mut tx = backend.begin_read().await?;
+    let snapshot = load_existing(backend, &mut tx, &usccs).await?;
+    tx.commit()
+        .await
+        .map_err(|e| StoreError::from_sqlx(backend.target(), e))?;
+    // Derivation is pure CPU: run it off the async thread so that the caller's other batch
+    // keeps the database busy meanwhile.
+    let (records, snapshot, derived) = tokio::task::spawn_blocking(move || {
+        let derived = plan::derive_changed(&records, &snapshot);
+        (records, snapshot, derived)
+    })
+    .await
+    .map_err(|e| StoreError::corrupt("prepared batch", "batch", e))?;
+    Ok(PreparedBatch {
+        records,
+        snapshot,
+        derived,
+    })
+}
+
+/// Writes a prepared batch. What is stored is read again under the write lock; if it changed
+/// since `prepare`, the batch is planned and derived anew, so the outcome is the same as an
+/// unprepared write.
+pub(crate) async fn commit_prepared<B: Backend>(
+    backend: &B,
+    actor: &str,
+    prepared: PreparedBatch,
+    mode: AuditMode<'_>,
+) -> StoreResult<UpsertSummary> {
+    let PreparedBatch {
+        records,
+        snapshot,
+        derived,
+    } = prepared;
+    write_batch(backend, actor, &records, mode, Some((snapshot, derived))).await
+}
+
+/// Ground truth read and derived values computed ahead of the write lock; see
+/// [`Registry::prepare_batch`](crate::Registry::prepare_batch).
+pub struct PreparedBatch {
+    records: Vec<EnterpriseRecord>,
+    snapshot: Existing,
+    derived: plan::Precomputed,
+}
+
+impl PreparedBatch {
+    /// Enterprises in the batch (duplicates merged).
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// True for a batch without records.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+}
+
+impl std::fmt::Debug for PreparedBatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedBatch")
+            .field("enterprises", &self.records.len())
+            .finish()
+    }
+}
+
+async fn write_batch<B: Backend>(
+    backend: &B,
+    actor: &str,
+    records: &[EnterpriseRecord],
+    mode: AuditMode<'_>,
+    prepared: Option<(Existing, plan::Precomputed)>,
+) -> StoreResult<UpsertSummary> {
     let usccs: Vec<&str> = records.iter().map(|r| r.enterprise.uscc.as_str()).collect();
     let mut tx = backend.begin_write().await?;
     let conn: &mut Conn<B> = &mut tx;
@@ -45,7 +132,11 @@ pub(crate) async fn upsert<B: Backend>(
     };
 
     let existing = load_existing(backend, conn, &usccs).await?;
-    let batch = plan::plan_batch(&records, &existing, import.is_none());
+    let mut precomputed = match prepared {
+        Some((snapshot, derived)) if snapshot == existing => Some(derived),
+        _ => None,
+    };
+    let batch = plan::plan_batch(records, &existing, import.is_none(), precomputed.as_mut());
     let now = Utc::now();
     write_plan(backend, conn, &batch, now).await?;
 
@@ -98,7 +189,7 @@ pub(crate) async fn add_title<B: Backend>(
         figures: Vec::new(),
         titles: vec![title.clone()],
     }];
-    let batch = plan::plan_batch(&records, &existing, true);
+    let batch = plan::plan_batch(&records, &existing, true, None);
     let now = Utc::now();
     write_plan(backend, conn, &batch, now).await?;
     backend

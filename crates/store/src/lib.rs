@@ -46,6 +46,7 @@ mod wire;
 
 pub use error::{StoreError, StoreResult};
 pub use filter::{RegistryFilter, SIZE_CLASSES};
+pub use flows::PreparedBatch;
 pub use location::{DATABASE_FILE_NAME, DEFAULT_DATA_DIR, DatabaseLocation};
 pub use migrate::latest_schema_version;
 pub use records::{

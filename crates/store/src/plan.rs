@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// What is stored for the enterprises of a batch.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct Existing {
     pub enterprises: HashMap<String, Enterprise>,
     /// Per USCC, any order.
@@ -143,12 +143,28 @@ fn check_record(record: &EnterpriseRecord) -> StoreResult<()> {
     Ok(())
 }
 
+/// Derived rows computed ahead of planning, per USCC.
+pub(crate) type Precomputed = HashMap<String, Vec<DerivedRow>>;
+
+/// The derived rows `plan_batch` would compute for `records` against `existing`.
+pub(crate) fn derive_changed(records: &[EnterpriseRecord], existing: &Existing) -> Precomputed {
+    let plan = plan_batch(records, existing, false, None);
+    let mut out: Precomputed = HashMap::with_capacity(records.len());
+    for row in plan.derived {
+        out.entry(row.derived.uscc.clone()).or_default().push(row);
+    }
+    out
+}
+
 /// Compares `records` (normalised: one per USCC) with `existing` and plans the writes.
 /// `per_record_audit` also collects before/after values of every changed enterprise.
+/// Derived rows found in `precomputed` (computed against the same `existing`) are used
+/// instead of deriving again.
 pub(crate) fn plan_batch<'a>(
     records: &'a [EnterpriseRecord],
     existing: &Existing,
     per_record_audit: bool,
+    mut precomputed: Option<&mut Precomputed>,
 ) -> BatchPlan<'a> {
     let mut plan = BatchPlan::default();
     for record in records {
@@ -201,11 +217,17 @@ pub(crate) fn plan_batch<'a>(
             continue;
         }
 
-        let figures = merge_by(old_figures, &record.figures, |a, b| a.year == b.year);
-        let titles = merge_by(old_titles, &record.titles, |a, b| {
-            a.tier == b.tier && a.issued == b.issued
-        });
-        let rows = derived_rows(&record.enterprise, &figures, &titles);
+        let ready = precomputed.as_deref_mut().and_then(|p| p.remove(uscc));
+        let rows = match ready {
+            Some(rows) => rows,
+            None => {
+                let figures = merge_by(old_figures, &record.figures, |a, b| a.year == b.year);
+                let titles = merge_by(old_titles, &record.titles, |a, b| {
+                    a.tier == b.tier && a.issued == b.issued
+                });
+                derived_rows(&record.enterprise, &figures, &titles)
+            }
+        };
         plan.summary.derived_written += rows.len() as u64;
         plan.derived.extend(rows);
 
@@ -335,7 +357,7 @@ mod tests {
             "A".into(),
             vec![figures("A", 2022, 4), figures("A", 2023, 5)],
         );
-        let plan = plan_batch(&records, &existing, true);
+        let plan = plan_batch(&records, &existing, true, None);
         assert_eq!(plan.summary.enterprises_unchanged, 1);
         assert_eq!(plan.summary.figures_unchanged, 1);
         assert_eq!(plan.summary.figures_inserted, 1);
@@ -366,7 +388,7 @@ mod tests {
         existing
             .figures
             .insert("A".into(), vec![figures("A", 2023, 5)]);
-        let plan = plan_batch(&records, &existing, true);
+        let plan = plan_batch(&records, &existing, true, None);
         assert!(plan.enterprises.is_empty() && plan.figures.is_empty());
         assert!(plan.derived.is_empty() && plan.changes.is_empty());
     }

@@ -3,7 +3,7 @@
 use crate::backend::Backend;
 use crate::error::StoreResult;
 use crate::filter::RegistryFilter;
-use crate::flows::{self, AuditMode};
+use crate::flows::{self, AuditMode, PreparedBatch};
 use crate::location::DatabaseLocation;
 use crate::postgres::PgBackend;
 use crate::records::{
@@ -223,6 +223,35 @@ impl Registry {
     ) -> StoreResult<UpsertSummary> {
         with_backend!(self, b =>
             flows::upsert(b, &self.actor, records, AuditMode::ImportBatch(progress)).await)
+    }
+
+    /// The CPU-heavy half of a batch, without the write lock: reads what is stored for the
+    /// records and derives their values (on a blocking thread). Run it for batch N+1 while
+    /// batch N is being committed, e.g. `tokio::join!(registry.commit_import_batch(&p, ready),
+    /// registry.prepare_batch(next))`; commit batches in file order.
+    pub async fn prepare_batch(
+        &self,
+        records: Vec<EnterpriseRecord>,
+    ) -> StoreResult<PreparedBatch> {
+        with_backend!(self, b => flows::prepare(b, records).await)
+    }
+
+    /// [`Registry::import_batch`] for a prepared batch. What is stored is read again under the
+    /// write lock; if another writer changed it since `prepare_batch`, the batch is re-planned,
+    /// so the result never depends on the preparation being current.
+    pub async fn commit_import_batch(
+        &self,
+        progress: &BatchProgress,
+        batch: PreparedBatch,
+    ) -> StoreResult<UpsertSummary> {
+        with_backend!(self, b =>
+            flows::commit_prepared(b, &self.actor, batch, AuditMode::ImportBatch(progress)).await)
+    }
+
+    /// [`Registry::upsert_batch`] for a prepared batch (one audit entry per changed enterprise).
+    pub async fn commit_batch(&self, batch: PreparedBatch) -> StoreResult<UpsertSummary> {
+        with_backend!(self, b =>
+            flows::commit_prepared(b, &self.actor, batch, AuditMode::PerRecord).await)
     }
 
     /// Marks an import finished and audits its totals.

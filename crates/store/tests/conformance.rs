@@ -51,6 +51,7 @@ conformance!(
     classify_recomputes_everything_with_progress,
     invalid_records_are_refused_whole,
     large_batch_round_trips,
+    prepared_batches_equal_direct_writes,
 );
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -688,6 +689,59 @@ mod cases {
             .await?;
         assert_eq!(again.figures_unchanged, 3000);
         assert_eq!(again.derived_written, 0);
+        Ok(())
+    }
+
+    pub async fn prepared_batches_equal_direct_writes(db: &TestDb) -> TestResult {
+        let r = &db.registry;
+        let base = record(11, "330106", "3311", &[(2024, 500, 1500.0)]);
+        let key = base.enterprise.uscc.clone();
+        r.upsert(&base).await?;
+
+        // Prepared against the stored 2024 (small)...
+        let mut next_year = base.clone();
+        next_year.figures = vec![figures(&key, 2025, 520, 1600.0, None)];
+        let prepared = r.prepare_batch(vec![next_year.clone()]).await?;
+        assert_eq!(prepared.len(), 1);
+        // ...then another writer changes 2024 before the commit.
+        let mut changed = base.clone();
+        changed.figures[0].revenue = Some(2500.0);
+        r.upsert(&changed).await?;
+
+        let s = r.commit_batch(prepared).await?;
+        assert_eq!((s.figures_inserted, s.derived_written), (1, 2));
+        let file = r.get(&key).await?.ok_or("missing")?;
+        let classes: Vec<_> = file
+            .derived
+            .iter()
+            .map(|d| (d.year, d.size_class.clone()))
+            .collect();
+        assert_eq!(
+            classes,
+            vec![
+                (2024, Some("medium".to_owned())),
+                (2025, Some("small".to_owned()))
+            ],
+            "the commit re-read 2024 as changed by the other writer"
+        );
+
+        // An import through prepare/commit stores what import_batch stores.
+        let rows: Vec<_> = (20..30)
+            .map(|n| record(n, "350102", "6511", &[(2024, 12, 150.0)]))
+            .collect();
+        let start = r.begin_import("p.csv", "prepared").await?;
+        let prepared = r.prepare_batch(rows.clone()).await?;
+        let progress = BatchProgress {
+            import_id: start.journal.id,
+            rows_through: 10,
+            rows_ok: 10,
+            rows_bad: 0,
+        };
+        let s = r.commit_import_batch(&progress, prepared).await?;
+        assert_eq!((s.enterprises_inserted, s.derived_written), (10, 10));
+        let again = r.import_batch(&progress, &rows).await?;
+        assert_eq!(again.enterprises_unchanged, 10);
+        assert_eq!(r.imports(Some("prepared")).await?[0].rows_through, 10);
         Ok(())
     }
 }
