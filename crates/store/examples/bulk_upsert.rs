@@ -264,14 +264,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let data = &data;
         with_pg_schema(&base, "a", |url| async move {
             let registry = Registry::open(&url).await?;
-            run("postgres", &registry, &data).await?;
+            run("postgres", &registry, data).await?;
             registry.close().await;
             Ok(())
         })
         .await?;
         with_pg_schema(&base, "b", |url| async move {
             let registry = Registry::open(&url).await?;
-            run_pipelined("postgres", &registry, &data).await?;
+            run_pipelined("postgres", &registry, data).await?;
             registry.close().await;
             Ok(())
         })
