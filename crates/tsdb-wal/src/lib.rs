@@ -69,4 +69,7 @@ pub trait WalSink: Send + 'static {
     /// Every record with `seq <= through_seq` is now in a closed segment; once the sink has
     /// stored them elsewhere it may call [`Wal::remove_through`].
     fn sealed(&mut self, through_seq: u64);
+    /// Recovery at open is over (it is called once, after the recovered records and their
+    /// seal): every later record is a live one, submitted by this process.
+    fn recovered(&mut self) {}
 }

@@ -197,6 +197,7 @@ impl Wal {
         if !recovered.is_empty() {
             sink.sealed(report.last_seq);
         }
+        sink.recovered();
         let segment = Segment::create(dir, next_seq, &shared.counters)?;
         let (to_applier, applier_rx) = mpsc::channel();
         let applier = {

@@ -565,3 +565,46 @@ fn acked_points_stay_visible_while_persists_and_compactions_run() {
     assert_eq!(kwh(&db, 5).len(), 1500);
     assert!(checks > 10);
 }
+
+#[test]
+fn intact_but_invalid_wal_records_are_skipped_and_counted_at_replay() {
+    struct Ignore;
+    impl shangyun_tsdb_wal::WalSink for Ignore {
+        fn apply(&mut self, _: &[shangyun_tsdb_wal::Record<'_>]) {}
+        fn sealed(&mut self, _: u64) {}
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let (db, _) = open(dir.path());
+        db.append(&batch(1, 1000, 1.0))
+            .expect("append")
+            .wait()
+            .expect("ack");
+    }
+    {
+        // A foreign or buggy writer: checksums are right, contents are not.
+        let (wal, _) = shangyun_tsdb_wal::Wal::open(
+            &dir.path().join("wal"),
+            WalConfig::default(),
+            Box::new(Ignore),
+        )
+        .expect("wal");
+        let mut nan = batch(1, 2000, 2.0);
+        nan.points[0].value = Value::F64(f64::NAN);
+        let mut payload = Vec::new();
+        shangyun_tsdb::encode_batches(&[&nan], &mut payload);
+        wal.submit(payload)
+            .expect("submit")
+            .wait()
+            .expect("durable");
+        wal.submit(b"not a batch".to_vec())
+            .expect("submit")
+            .wait()
+            .expect("durable");
+    }
+    let (db, report) = open(dir.path());
+    assert_eq!(report.wal.records, 3);
+    assert_eq!(report.bad_records, 2);
+    assert!(report.wal.is_clean());
+    assert_eq!(kwh(&db, 1), vec![(1000, Value::F64(1.0))]);
+}
