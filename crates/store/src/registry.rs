@@ -98,7 +98,7 @@ macro_rules! with_backend {
 /// let summary = registry.upsert(&EnterpriseRecord::new(enterprise, vec![figures])).await?;
 /// assert_eq!(summary.enterprises_inserted, 1);
 ///
-/// let file = registry.get("91330106MA27XK7R3B").await?.expect("just stored");
+/// let file = registry.get("91330106MA27XK7R3B").await?.ok_or("not stored")?;
 /// assert_eq!(file.figures[0].employees, Some(80));
 /// assert_eq!(registry.count(&RegistryFilter::default()).await?, 1);
 /// # Ok(())
@@ -216,6 +216,45 @@ impl Registry {
     /// Upserts one batch of an import in one transaction: the records, their derived values,
     /// the journal's progress and ONE audit entry naming the file and the counts. Either all of
     /// it is committed or none, so a killed import resumes exactly after the last batch.
+    ///
+    /// ```
+    /// use shangyun_registry::Enterprise;
+    /// use shangyun_store::{BatchProgress, EnterpriseRecord, Registry};
+    ///
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let registry = Registry::open(&dir.path().join("r.db").to_string_lossy()).await?;
+    /// let rows: Vec<EnterpriseRecord> = (0..3)
+    ///     .map(|i| EnterpriseRecord::new(Enterprise {
+    ///         uscc: format!("91330106MA27XK7R{i:02}"),
+    ///         name: format!("企业{i}"),
+    ///         registered_region: "330106".into(),
+    ///         operating_region: None,
+    ///         industry: "6511".into(),
+    ///         founded: None,
+    ///         contact_name: None,
+    ///         contact_phone: None,
+    ///         contact_email: None,
+    ///     }, vec![]))
+    ///     .collect();
+    /// let start = registry.begin_import("名录.csv", "sha256-of-the-file").await?;
+    /// // Skip data rows 1..=start.journal.rows_through when start.resumed.
+    /// let progress = BatchProgress {
+    ///     import_id: start.journal.id,
+    ///     rows_through: 4, // the file's data rows 1..=4 ...
+    ///     rows_ok: 3,      // ... of which 3 were good (the records) ...
+    ///     rows_bad: 1,     // ... and 1 went to the error report
+    /// };
+    /// let summary = registry.import_batch(&progress, &rows).await?;
+    /// assert_eq!(summary.enterprises_inserted, 3);
+    /// let journal = registry.finish_import(start.journal.id).await?;
+    /// assert_eq!((journal.rows_through, journal.rows_ok, journal.rows_bad), (4, 3, 1));
+    /// # Ok(())
+    /// # }
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(demo())
+    /// #     .map_err(|e| std::io::Error::other(e.to_string()))?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub async fn import_batch(
         &self,
         progress: &BatchProgress,
@@ -287,6 +326,30 @@ impl Registry {
     /// Every enterprise matching `filter`, in USCC order, read `page_size` at a time: memory
     /// stays flat whatever the registry's size. Each page is a consistent snapshot; writes
     /// committed between pages show up in later pages.
+    ///
+    /// ```
+    /// use futures_util::TryStreamExt;
+    /// use shangyun_store::{Registry, RegistryFilter};
+    ///
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let registry = Registry::open(&dir.path().join("r.db").to_string_lossy()).await?;
+    /// let zhejiang_software = RegistryFilter {
+    ///     region: Some("330000".into()),
+    ///     industries: vec!["65".into()],
+    ///     ..RegistryFilter::default()
+    /// };
+    /// let mut files = registry.stream(zhejiang_software, 1000);
+    /// while let Some(file) = files.try_next().await? {
+    ///     // one export row per year: file.figures, with file.derived matched on `year`
+    ///     println!("{} {}", file.enterprise.uscc, file.figures.len());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(demo())
+    /// #     .map_err(|e| std::io::Error::other(e.to_string()))?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn stream(
         &self,
         filter: RegistryFilter,
