@@ -60,7 +60,8 @@ CREATE TABLE derived (
     computed_at        TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (uscc, year)
 );
-CREATE INDEX derived_size_class ON derived (size_class, year);
+-- (size_class, uscc): the filter probes it per enterprise with both known.
+CREATE INDEX derived_size_class ON derived (size_class, uscc);
 CREATE INDEX derived_innovative ON derived (uscc, year) WHERE tier_innovative = 'eligible';
 CREATE INDEX derived_specialized ON derived (uscc, year) WHERE tier_specialized = 'eligible';
 CREATE INDEX derived_little_giant ON derived (uscc, year) WHERE tier_little_giant = 'eligible';

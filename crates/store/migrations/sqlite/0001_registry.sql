@@ -67,7 +67,8 @@ CREATE TABLE derived (
     computed_at        TEXT NOT NULL,
     UNIQUE (uscc, year)
 );
-CREATE INDEX derived_size_class ON derived (size_class, year);
+-- (size_class, uscc): the filter probes it per enterprise with both known.
+CREATE INDEX derived_size_class ON derived (size_class, uscc);
 -- Partial indices: only the (few) eligible rows pay for them on insert.
 CREATE INDEX derived_innovative ON derived (uscc, year) WHERE tier_innovative = 'eligible';
 CREATE INDEX derived_specialized ON derived (uscc, year) WHERE tier_specialized = 'eligible';
