@@ -74,8 +74,10 @@ impl Tsdb {
         end: i64,
     ) -> Result<RangeResult, TsdbError> {
         let inner = &self.inner;
-        // Collect the sources under the locks, decode outside them.
-        let blocks = inner.index.read().blocks(series, start, end);
+        // Collect the sources under the locks, decode outside them. Buffers first, then the
+        // index: the persister adds a frozen buffer's files to the index before it drops the
+        // buffer, so in this order a query sees every point at least once (the other order
+        // could miss a buffer persisted in between).
         let (frozen, active) = {
             let b = inner.buffers.read();
             let frozen: Vec<Vec<(i64, Value)>> = b
@@ -91,7 +93,7 @@ impl Tsdb {
                 .unwrap_or_default();
             (frozen, active)
         };
-        let mut blocks = blocks;
+        let mut blocks = inner.index.read().blocks(series, start, end);
         blocks.sort_by_key(|(f, _)| f.index.rank);
         let mut corrupt_blocks = 0u32;
         let mut all: Vec<(i64, Value)> = Vec::new();
