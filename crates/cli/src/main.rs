@@ -7,6 +7,11 @@ mod rules;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+// The import allocates and frees a batch of records every few milliseconds; glibc's malloc
+// spends a large share of the import consolidating those frees, mimalloc does not.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// shangyun (上云) — 中小企业数字化转型平台 / the SME digital-transformation platform.
 #[derive(Parser)]
 #[command(name = "shangyun", version, about)]
@@ -16,8 +21,9 @@ struct Cli {
     /// postgres://USER@HOST:PORT/DATABASE.
     #[arg(long, global = true, env = "SHANGYUN_DATABASE", value_name = "URL")]
     database: Option<String>,
+    /// What to do; without one, `start`.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -32,14 +38,28 @@ enum Command {
     /// The enterprise registry (一企一档).
     #[command(subcommand)]
     Registry(registry::RegistryCommand),
+    /// Import enterprises from a CSV or XLSX file (导入企业名录).
+    Import(registry::ImportArgs),
+    /// Export the registry, or a filtered part, to XLSX or CSV (导出).
+    Export(registry::ExportArgs),
+    /// Load a synthetic demo registry, or write one as an import file (示例数据).
+    Demo(registry::DemoArgs),
+    /// Create the database, load demo data when empty, and show what is there (启动；默认命令).
+    Start(registry::StartArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let database = cli.database.as_deref();
     match cli.command {
-        Command::Rules(cmd) => rules::run(cmd),
-        Command::Migrate(args) => registry::migrate(cli.database.as_deref(), args),
-        Command::Classify(args) => registry::classify(cli.database.as_deref(), args),
-        Command::Registry(cmd) => registry::run(cli.database.as_deref(), cmd),
+        Some(Command::Rules(cmd)) => rules::run(cmd),
+        Some(Command::Migrate(args)) => registry::migrate(database, args),
+        Some(Command::Classify(args)) => registry::classify(database, args),
+        Some(Command::Registry(cmd)) => registry::run(database, cmd),
+        Some(Command::Import(args)) => registry::import(database, args),
+        Some(Command::Export(args)) => registry::export(database, args),
+        Some(Command::Demo(args)) => registry::demo(database, args),
+        Some(Command::Start(args)) => registry::start(database, args),
+        None => registry::start(database, registry::StartArgs::default()),
     }
 }

@@ -4,12 +4,20 @@
 //! store's message saying what to do next.
 
 mod classify;
+mod demo;
+mod export;
+mod import;
 mod migrate;
 mod open;
 mod show;
+mod start;
 
 pub use classify::Args as ClassifyArgs;
+pub use demo::Args as DemoArgs;
+pub use export::Args as ExportArgs;
+pub use import::Args as ImportArgs;
 pub use migrate::Args as MigrateArgs;
+pub use start::Args as StartArgs;
 
 use clap::Subcommand;
 use std::process::ExitCode;
@@ -34,4 +42,20 @@ pub fn migrate(database: Option<&str>, args: MigrateArgs) -> ExitCode {
 
 pub fn classify(database: Option<&str>, args: ClassifyArgs) -> ExitCode {
     classify::run(database, args)
+}
+
+pub fn import(database: Option<&str>, args: ImportArgs) -> ExitCode {
+    import::run(database, args)
+}
+
+pub fn export(database: Option<&str>, args: ExportArgs) -> ExitCode {
+    export::run(database, args)
+}
+
+pub fn demo(database: Option<&str>, args: DemoArgs) -> ExitCode {
+    demo::run(database, args)
+}
+
+pub fn start(database: Option<&str>, args: StartArgs) -> ExitCode {
+    start::run(database, args)
 }
