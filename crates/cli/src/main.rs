@@ -3,6 +3,7 @@
 mod output;
 mod registry;
 mod rules;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -46,6 +47,8 @@ enum Command {
     Demo(registry::DemoArgs),
     /// Create the database, load demo data when empty, and show what is there (启动；默认命令).
     Start(registry::StartArgs),
+    /// Run the HTTP API and the browser console (Web 控制台与接口).
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => registry::export(database, args),
         Some(Command::Demo(args)) => registry::demo(database, args),
         Some(Command::Start(args)) => registry::start(database, args),
+        Some(Command::Serve(args)) => serve::run(database, args),
         None => registry::start(database, registry::StartArgs::default()),
     }
 }

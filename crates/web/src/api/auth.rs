@@ -1,0 +1,187 @@
+//! `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`,
+//! `POST /api/v1/tokens`.
+
+use super::read_json;
+use crate::access::{Access, Credential, SESSION_COOKIE};
+use crate::accounts::{Principal, SESSION_LIFETIME};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Extension, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    pub name: String,
+    pub password: String,
+}
+
+/// The signed-in account as the API shows it.
+#[derive(Debug, Serialize)]
+pub struct Me<'a> {
+    #[serde(flatten)]
+    pub principal: &'a Principal,
+    pub role_zh: &'static str,
+    pub role_en: &'static str,
+    /// Send as `X-CSRF-Token` on writes that use the session cookie.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
+}
+
+impl<'a> Me<'a> {
+    pub fn new(principal: &'a Principal, csrf_token: Option<String>) -> Me<'a> {
+        Me {
+            principal,
+            role_zh: principal.role.name_zh(),
+            role_en: principal.role.name_en(),
+            csrf_token,
+        }
+    }
+}
+
+/// Checks the password under the throttle; on success returns the account and a new session.
+pub async fn sign_in(
+    state: &AppState,
+    name: &str,
+    password: &str,
+    client: &str,
+) -> Result<(Principal, String), ApiError> {
+    let name = name.trim();
+    if let Some(wait) = state.throttle.check(name, client) {
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-attempts",
+            format!("登录失败次数过多，请 {wait} 秒后再试"),
+            format!("too many failed sign-ins; try again in {wait} s"),
+        );
+        e.retry_after = Some(wait);
+        return Err(e);
+    }
+    let principal = state
+        .accounts
+        .authenticate(name, password)
+        .await
+        .map_err(ApiError::internal)?;
+    let Some(principal) = principal else {
+        state.throttle.fail(name, client);
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad-credentials",
+            "用户名或密码错误",
+            "wrong name or password",
+        ));
+    };
+    state.throttle.succeed(name);
+    let raw = state
+        .accounts
+        .create_session(principal.id)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok((principal, raw))
+}
+
+/// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, `Secure` when configured.
+pub fn session_cookie(raw: &str, secure: bool) -> Option<HeaderValue> {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={raw}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        SESSION_LIFETIME.as_secs()
+    ))
+    .ok()
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn clear_session_cookie() -> HeaderValue {
+    HeaderValue::from_static("sy_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(access): Extension<Access>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let creds: LoginBody = read_json(body, state.options.body_limit).await?;
+    let (principal, raw) = sign_in(&state, &creds.name, &creds.password, &access.client).await?;
+    let csrf = crate::accounts::secret::csrf_token(&raw);
+    let mut response = Json(Me::new(&principal, Some(csrf))).into_response();
+    if let Some(cookie) = session_cookie(&raw, state.options.secure_cookies) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+/// Ends the cookie session. With an API token there is no session: nothing to end.
+pub async fn end_session(state: &AppState, access: &Access) -> Result<(), ApiError> {
+    if let Credential::Session(raw) = &access.credential {
+        state
+            .accounts
+            .delete_session(raw)
+            .await
+            .map_err(ApiError::internal)?;
+    }
+    Ok(())
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(access): Extension<Access>,
+) -> Result<Response, ApiError> {
+    end_session(&state, &access).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, clear_session_cookie());
+    Ok(response)
+}
+
+pub async fn me(Extension(access): Extension<Access>) -> Result<Response, ApiError> {
+    let principal = access.principal()?;
+    let csrf = matches!(access.credential, Credential::Session(_)).then(|| access.csrf());
+    Ok(Json(Me::new(principal, csrf)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenBody {
+    pub label: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NewToken {
+    /// The secret: shown once, stored only as a hash. Send as `Authorization: Bearer …`.
+    pub token: String,
+    pub label: String,
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    Extension(access): Extension<Access>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let principal = access.principal()?;
+    let request: TokenBody = read_json(body, state.options.body_limit).await?;
+    let label = request.label.trim();
+    if label.is_empty() || label.chars().count() > 100 {
+        return Err(
+            ApiError::bad_request("invalid-body", "令牌名称无效", "invalid token label")
+                .with_field("label", "1 至 100 个字符 / 1 to 100 characters"),
+        );
+    }
+    let token = state
+        .accounts
+        .create_token(principal.id, label)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(NewToken {
+            token,
+            label: label.to_owned(),
+        }),
+    )
+        .into_response())
+}

@@ -1,0 +1,10 @@
+//! The browser console: server-rendered HTML (maud escapes every interpolated value) with
+//! htmx for partial updates, zh-CN by default and English on `?lang=en`.
+
+pub mod assets;
+pub mod audit;
+pub mod enterprise_file;
+pub mod enterprises;
+pub mod i18n;
+pub mod layout;
+pub mod login;

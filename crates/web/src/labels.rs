@@ -1,0 +1,84 @@
+//! Names for codes, in zh-CN and English, shared by the API and the console.
+
+use serde::Serialize;
+use shangyun_registry::Tier;
+use shangyun_rules::codes::{IndustryList, RegionList};
+
+/// A region with its names from the province down, e.g. `浙江省 杭州市 西湖区`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionLabel {
+    pub code: String,
+    /// `None` when the code is not in the embedded GB/T 2260 list.
+    pub path_zh: Option<String>,
+}
+
+pub fn region(code: &str) -> RegionLabel {
+    let list = RegionList::embedded();
+    let path_zh = list.find(code).map(|region| {
+        let mut names: Vec<&str> = list.ancestors(region).map(|r| r.name()).collect();
+        names.reverse();
+        names.push(region.name());
+        names.join(" ")
+    });
+    RegionLabel {
+        code: code.to_owned(),
+        path_zh,
+    }
+}
+
+/// An industry code with its GB/T 4754-2017 name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndustryLabel {
+    pub code: String,
+    pub name_zh: Option<String>,
+}
+
+pub fn industry(code: &str) -> IndustryLabel {
+    IndustryLabel {
+        code: code.to_owned(),
+        name_zh: IndustryList::embedded()
+            .get(code)
+            .ok()
+            .map(|i| i.name().to_owned()),
+    }
+}
+
+/// 大型 / large …
+pub fn size_class(class: &str) -> (&'static str, &'static str) {
+    match class {
+        "large" => ("大型", "large"),
+        "medium" => ("中型", "medium"),
+        "small" => ("小型", "small"),
+        "micro" => ("微型", "micro"),
+        _ => ("未能划型", "not classified"),
+    }
+}
+
+/// The tier's names.
+pub fn tier(tier: Tier) -> (&'static str, &'static str) {
+    match tier {
+        Tier::Innovative => ("创新型中小企业", "innovative SME"),
+        Tier::Specialized => ("专精特新中小企业", "specialised SME"),
+        Tier::LittleGiant => ("专精特新\u{201c}小巨人\u{201d}", "little giant"),
+    }
+}
+
+/// A tier from its API name (`innovative`, `specialized`, `little-giant`).
+pub fn tier_from_key(key: &str) -> Option<Tier> {
+    match key.trim() {
+        "innovative" => Some(Tier::Innovative),
+        "specialized" => Some(Tier::Specialized),
+        "little-giant" => Some(Tier::LittleGiant),
+        _ => None,
+    }
+}
+
+/// A stored verdict's names.
+pub fn outcome(outcome: &str) -> (&'static str, &'static str) {
+    match outcome {
+        "eligible" => ("符合条件", "eligible"),
+        "not-eligible" => ("不符合条件", "not eligible"),
+        "not-enough-data" => ("数据不足", "not enough data"),
+        _ => ("未知", "unknown"),
+    }
+}

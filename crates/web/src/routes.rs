@@ -1,0 +1,261 @@
+//! The authorization table: every route the server answers, the action it performs, and for
+//! each action what each role may do. This file is the ONE place access is decided; the
+//! router is built from [`ROUTES`] (a route cannot exist outside it) and the access layer
+//! ([`crate::access`]) looks every request up here before any handler runs. The table test
+//! (`tests/authorization.rs`) walks every route with every role.
+
+use crate::accounts::Role;
+use crate::state::AppState;
+use crate::{api, console};
+use axum::routing::{MethodFilter, MethodRouter, on};
+
+/// What a route does, as far as access is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// The OpenAPI document and its page.
+    ReadApiDocs,
+    /// Vendored static assets (htmx).
+    ReadAsset,
+    /// The sign-in page.
+    ViewLogin,
+    /// Signing in (checks the password itself).
+    Login,
+    /// Signing out.
+    Logout,
+    /// Who am I.
+    ReadMe,
+    /// Issue an API token for oneself.
+    CreateToken,
+    /// The console's start page.
+    ConsoleHome,
+    /// Search the registry.
+    ListEnterprises,
+    /// One enterprise's file (一企一档).
+    ReadEnterprise,
+    /// The audit log.
+    ReadAudit,
+}
+
+/// What one role may do with one action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account of the role; no registry data involved.
+    Signed,
+    /// Signed in, limited to the account's [`Scope`](crate::scope::Scope).
+    Scoped,
+    /// Never (403).
+    Deny,
+}
+
+/// Role × action. Columns in the order of [`Role::ALL`]:
+/// admin, officer, enterprise, provider, expert.
+pub fn rule(action: Action) -> [Permission; 5] {
+    use Permission::{Deny, Public, Scoped, Signed};
+    match action {
+        //                                 admin   officer enterprise provider expert
+        Action::ReadApiDocs => [Public, Public, Public, Public, Public],
+        Action::ReadAsset => [Public, Public, Public, Public, Public],
+        Action::ViewLogin => [Public, Public, Public, Public, Public],
+        Action::Login => [Public, Public, Public, Public, Public],
+        Action::Logout => [Signed, Signed, Signed, Signed, Signed],
+        Action::ReadMe => [Signed, Signed, Signed, Signed, Signed],
+        Action::CreateToken => [Signed, Signed, Signed, Signed, Signed],
+        Action::ConsoleHome => [Signed, Signed, Signed, Signed, Signed],
+        Action::ListEnterprises => [Scoped, Scoped, Scoped, Deny, Deny],
+        Action::ReadEnterprise => [Scoped, Scoped, Scoped, Deny, Deny],
+        Action::ReadAudit => [Scoped, Scoped, Deny, Deny, Deny],
+    }
+}
+
+/// The permission of `role` for `action`.
+pub fn permission(action: Action, role: Role) -> Permission {
+    rule(action)[role.index()]
+}
+
+/// Whether an action needs no sign-in at all (the same for every role by construction).
+pub fn is_public(action: Action) -> bool {
+    rule(action).iter().all(|p| *p == Permission::Public)
+}
+
+/// The HTTP methods the server uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Get,
+    Post,
+}
+
+impl Verb {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "GET",
+            Verb::Post => "POST",
+        }
+    }
+
+    fn filter(self) -> MethodFilter {
+        match self {
+            Verb::Get => MethodFilter::GET,
+            Verb::Post => MethodFilter::POST,
+        }
+    }
+}
+
+/// One route: method, axum path, action, and its handler.
+#[derive(Clone, Copy)]
+pub struct Route {
+    pub verb: Verb,
+    pub path: &'static str,
+    pub action: Action,
+    handler: fn(MethodFilter) -> MethodRouter<AppState>,
+}
+
+impl std::fmt::Debug for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} ({:?})",
+            self.verb.as_str(),
+            self.path,
+            self.action
+        )
+    }
+}
+
+impl Route {
+    /// Whether this route answers JSON (errors as [`ApiError`](crate::ApiError)) rather than
+    /// HTML.
+    pub fn is_api(&self) -> bool {
+        self.path.starts_with("/api/")
+    }
+
+    pub(crate) fn method_router(&self) -> MethodRouter<AppState> {
+        (self.handler)(self.verb.filter())
+    }
+}
+
+const fn route(
+    verb: Verb,
+    path: &'static str,
+    action: Action,
+    handler: fn(MethodFilter) -> MethodRouter<AppState>,
+) -> Route {
+    Route {
+        verb,
+        path,
+        action,
+        handler,
+    }
+}
+
+/// Every route the server answers.
+pub static ROUTES: &[Route] = &[
+    // API
+    route(
+        Verb::Get,
+        "/api/v1/openapi.json",
+        Action::ReadApiDocs,
+        |m| on(m, api::docs::openapi_json),
+    ),
+    route(Verb::Get, "/api/v1/docs", Action::ReadApiDocs, |m| {
+        on(m, api::docs::page)
+    }),
+    route(Verb::Post, "/api/v1/auth/login", Action::Login, |m| {
+        on(m, api::auth::login)
+    }),
+    route(Verb::Post, "/api/v1/auth/logout", Action::Logout, |m| {
+        on(m, api::auth::logout)
+    }),
+    route(Verb::Get, "/api/v1/me", Action::ReadMe, |m| {
+        on(m, api::auth::me)
+    }),
+    route(Verb::Post, "/api/v1/tokens", Action::CreateToken, |m| {
+        on(m, api::auth::create_token)
+    }),
+    route(
+        Verb::Get,
+        "/api/v1/enterprises",
+        Action::ListEnterprises,
+        |m| on(m, api::enterprises::list),
+    ),
+    route(
+        Verb::Get,
+        "/api/v1/enterprises/{uscc}",
+        Action::ReadEnterprise,
+        |m| on(m, api::enterprises::file),
+    ),
+    route(Verb::Get, "/api/v1/audit", Action::ReadAudit, |m| {
+        on(m, api::audit::list)
+    }),
+    // Console
+    route(Verb::Get, "/assets/htmx.min.js", Action::ReadAsset, |m| {
+        on(m, console::assets::htmx)
+    }),
+    route(Verb::Get, "/login", Action::ViewLogin, |m| {
+        on(m, console::login::page)
+    }),
+    route(Verb::Post, "/login", Action::Login, |m| {
+        on(m, console::login::submit)
+    }),
+    route(Verb::Post, "/logout", Action::Logout, |m| {
+        on(m, console::login::logout)
+    }),
+    route(Verb::Get, "/", Action::ConsoleHome, |m| {
+        on(m, console::enterprises::home)
+    }),
+    route(Verb::Get, "/enterprises", Action::ListEnterprises, |m| {
+        on(m, console::enterprises::list)
+    }),
+    route(
+        Verb::Get,
+        "/enterprises/{uscc}",
+        Action::ReadEnterprise,
+        |m| on(m, console::enterprise_file::page),
+    ),
+    route(Verb::Get, "/audit", Action::ReadAudit, |m| {
+        on(m, console::audit::page)
+    }),
+];
+
+/// The route for a matched axum path and method.
+pub fn find(path: &str, method: &axum::http::Method) -> Option<&'static Route> {
+    ROUTES
+        .iter()
+        .find(|r| r.path == path && r.verb.as_str() == method.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_actions_are_public_for_every_role_and_nothing_else_is() {
+        for r in ROUTES {
+            let row = rule(r.action);
+            let publics = row.iter().filter(|p| **p == Permission::Public).count();
+            assert!(publics == 0 || publics == 5, "{r:?}: mixed public row");
+        }
+    }
+
+    #[test]
+    fn routes_are_unique() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(!(a.path == b.path && a.verb == b.verb), "{a:?} twice");
+            }
+        }
+    }
+
+    #[test]
+    fn providers_and_experts_cannot_read_the_registry() {
+        for action in [
+            Action::ListEnterprises,
+            Action::ReadEnterprise,
+            Action::ReadAudit,
+        ] {
+            assert_eq!(permission(action, Role::Provider), Permission::Deny);
+            assert_eq!(permission(action, Role::Expert), Permission::Deny);
+        }
+    }
+}

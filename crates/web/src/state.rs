@@ -1,0 +1,61 @@
+//! What every handler shares.
+
+use crate::accounts::Accounts;
+use crate::db::Db;
+use crate::error::WebError;
+use crate::throttle::Throttle;
+use shangyun_store::{DatabaseLocation, OpenOptions, Registry};
+use std::sync::Arc;
+
+/// Tunables of the server. `Default` is right for `127.0.0.1` without TLS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebOptions {
+    /// Mark cookies `Secure` (set when the server is reached over HTTPS).
+    pub secure_cookies: bool,
+    /// The largest request body accepted; larger ones get 413.
+    pub body_limit: usize,
+}
+
+impl Default for WebOptions {
+    fn default() -> Self {
+        WebOptions {
+            secure_cookies: false,
+            body_limit: 1024 * 1024,
+        }
+    }
+}
+
+/// The registry, the account tables, the login throttle and the options.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub registry: Registry,
+    pub accounts: Accounts,
+    pub throttle: Arc<Throttle>,
+    pub options: Arc<WebOptions>,
+}
+
+impl AppState {
+    /// Opens the registry at `location` (migrating it) and the account tables beside it.
+    pub async fn open(location: &DatabaseLocation, options: WebOptions) -> Result<Self, WebError> {
+        let registry = Registry::open_location(
+            location,
+            &OpenOptions {
+                actor: "web".to_owned(),
+                ..OpenOptions::default()
+            },
+        )
+        .await?;
+        Self::with_registry(registry, options).await
+    }
+
+    /// Uses an already opened registry; opens the account tables on the same database.
+    pub async fn with_registry(registry: Registry, options: WebOptions) -> Result<Self, WebError> {
+        let db = Db::open(registry.location()).await?;
+        Ok(AppState {
+            registry,
+            accounts: Accounts::new(db),
+            throttle: Arc::new(Throttle::default()),
+            options: Arc::new(options),
+        })
+    }
+}
