@@ -75,9 +75,65 @@ pub fn derive_enterprise(
     figures: &[AnnualFigures],
     titles: &[Title],
 ) -> Vec<Derived> {
+    derive_with(enterprise, figures, titles, Detail::Explained)
+}
+
+/// [`derive_enterprise`] without the explanations (each is [`Explanation::null`]): the
+/// classes, editions and outcomes only, for a store that keeps those and recomputes the
+/// explanations when a record is shown. Building the explanations is most of the cost of a
+/// derivation; the outcomes are the same as [`derive_enterprise`]'s.
+///
+/// ```
+/// use shangyun_registry::derive::{derive_enterprise, derive_outcomes};
+/// use shangyun_registry::{AnnualFigures, Enterprise};
+///
+/// let enterprise = Enterprise {
+///     uscc: "91330106MA2XXXXX0X".to_owned(),
+///     name: "示例科技有限公司".to_owned(),
+///     registered_region: "330106".to_owned(),
+///     operating_region: None,
+///     industry: "6511".to_owned(),
+///     founded: None,
+///     contact_name: None,
+///     contact_phone: None,
+///     contact_email: None,
+/// };
+/// let year = AnnualFigures {
+///     uscc: enterprise.uscc.clone(),
+///     year: 2024,
+///     employees: Some(500),
+///     revenue: Some(1500.0),
+///     ..AnnualFigures::default()
+/// };
+/// let outcomes = derive_outcomes(&enterprise, &[year.clone()], &[]);
+/// let explained = derive_enterprise(&enterprise, &[year], &[]);
+/// assert_eq!(outcomes[0].size_class, explained[0].size_class);
+/// assert_eq!(outcomes[0].size_explanation.as_json(), "null");
+/// ```
+pub fn derive_outcomes(
+    enterprise: &Enterprise,
+    figures: &[AnnualFigures],
+    titles: &[Title],
+) -> Vec<Derived> {
+    derive_with(enterprise, figures, titles, Detail::OutcomesOnly)
+}
+
+/// Whether a derivation builds its explanations.
+#[derive(Clone, Copy, PartialEq)]
+enum Detail {
+    Explained,
+    OutcomesOnly,
+}
+
+fn derive_with(
+    enterprise: &Enterprise,
+    figures: &[AnnualFigures],
+    titles: &[Title],
+    detail: Detail,
+) -> Vec<Derived> {
     figures
         .iter()
-        .map(|year| derive_year(enterprise, year, figures, titles))
+        .map(|year| derive_year(enterprise, year, figures, titles, detail))
         .collect()
 }
 
@@ -86,12 +142,13 @@ fn derive_year(
     year: &AnnualFigures,
     all_years: &[AnnualFigures],
     titles: &[Title],
+    detail: Detail,
 ) -> Derived {
-    let (size_class, size_edition, size_explanation) = classify_size(enterprise, year);
+    let (size_class, size_edition, size_explanation) = classify_size(enterprise, year, detail);
     let prior = |back: i32| all_years.iter().find(|f| f.year == year.year - back);
     let profile = tier_profile(enterprise, year, prior(1), prior(2), titles, size_class);
     let tiers = evaluated()
-        .map(|(edition, tier)| evaluate_tier(edition, tier, &profile))
+        .map(|(edition, tier)| evaluate_tier(edition, tier, &profile, detail))
         .collect();
     Derived {
         uscc: enterprise.uscc.clone(),
@@ -113,6 +170,7 @@ fn evaluated() -> impl Iterator<Item = (Edition, tiers::Tier)> {
 fn classify_size(
     enterprise: &Enterprise,
     year: &AnnualFigures,
+    detail: Detail,
 ) -> (Option<SizeClass>, String, Explanation) {
     let invalid = |error: String| {
         let why = SizeWhy {
@@ -120,7 +178,7 @@ fn classify_size(
             error: Some(error),
             ..SizeWhy::default()
         };
-        (None, size_edition_id().to_owned(), explain(&why))
+        (None, size_edition_id().to_owned(), explain(detail, &why))
     };
     let Ok(employees) = year.employees.map(u32::try_from).transpose() else {
         return invalid("employees out of range".to_owned());
@@ -134,7 +192,7 @@ fn classify_size(
         Ok(outcome) => (
             outcome.class(),
             outcome.edition().id.clone(),
-            explain(&size_why(&outcome)),
+            explain(detail, &size_why(&outcome)),
         ),
         Err(e) => invalid(e.to_string()),
     }
@@ -194,7 +252,10 @@ fn size_why<'a>(outcome: &'a SizeOutcome<'a>) -> SizeWhy<'a> {
 
 /// Serializes an explanation. Serializing these plain structs cannot fail; should it ever,
 /// the error text is stored instead of losing the derived row.
-fn explain<T: Serialize>(why: &T) -> Explanation {
+fn explain<T: Serialize>(detail: Detail, why: &T) -> Explanation {
+    if detail == Detail::OutcomesOnly {
+        return Explanation::null();
+    }
     Explanation::new(why).unwrap_or_else(|e| {
         Explanation::new(&ExplainFailed {
             outcome: "invalid",
@@ -279,34 +340,50 @@ fn registry_tier(tier: tiers::Tier) -> Tier {
     }
 }
 
-fn evaluate_tier(edition: Edition, tier: tiers::Tier, profile: &EnterpriseProfile) -> TierDerived {
+fn evaluate_tier(
+    edition: Edition,
+    tier: tiers::Tier,
+    profile: &EnterpriseProfile,
+    detail: Detail,
+) -> TierDerived {
     let fallback_id = format!("tier-{}-{}", edition.name(), tier.name());
     let rules = match tiers::rules(edition, tier) {
         Ok(rules) => rules,
-        Err(e) => return invalid_verdict(tier, fallback_id, e.to_string()),
+        Err(e) => return invalid_verdict(tier, fallback_id, e.to_string(), detail),
     };
     match rules.evaluate(profile) {
         Ok(verdict) => TierDerived {
             tier: registry_tier(tier),
             edition: verdict.edition.id.clone(),
             outcome: outcome_key(&verdict.outcome).to_owned(),
-            explanation: tier_explanation(&verdict),
+            explanation: match detail {
+                Detail::Explained => tier_explanation(&verdict),
+                Detail::OutcomesOnly => Explanation::null(),
+            },
         },
-        Err(e) => invalid_verdict(tier, rules.info().id.clone(), e.to_string()),
+        Err(e) => invalid_verdict(tier, rules.info().id.clone(), e.to_string(), detail),
     }
 }
 
 /// A verdict that could not be computed: the figures are unusable for the rules (e.g. a
 /// negative R&D spend); stored as not-enough-data with the reason.
-fn invalid_verdict(tier: tiers::Tier, edition: String, error: String) -> TierDerived {
+fn invalid_verdict(
+    tier: tiers::Tier,
+    edition: String,
+    error: String,
+    detail: Detail,
+) -> TierDerived {
     TierDerived {
         tier: registry_tier(tier),
         edition,
         outcome: "not-enough-data".to_owned(),
-        explanation: explain(&ExplainFailed {
-            outcome: "invalid",
-            error,
-        }),
+        explanation: explain(
+            detail,
+            &ExplainFailed {
+                outcome: "invalid",
+                error,
+            },
+        ),
     }
 }
 
@@ -366,9 +443,12 @@ fn tier_explanation(verdict: &TierVerdict<'_>) -> Explanation {
             .collect(),
         _ => Vec::new(),
     };
-    explain(&TierWhy {
-        failed: verdict.failed.iter().map(|f| f.check).collect(),
-        missing,
-        direct_route: verdict.direct_route,
-    })
+    explain(
+        Detail::Explained,
+        &TierWhy {
+            failed: verdict.failed.iter().map(|f| f.check).collect(),
+            missing,
+            direct_route: verdict.direct_route,
+        },
+    )
 }

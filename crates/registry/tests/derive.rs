@@ -3,7 +3,9 @@
 //! stored when a value cannot be derived.
 
 use chrono::NaiveDate;
-use shangyun_registry::derive::{derive_enterprise, size_edition_id, tier_edition_ids};
+use shangyun_registry::derive::{
+    derive_enterprise, derive_outcomes, size_edition_id, tier_edition_ids,
+};
 use shangyun_registry::{AnnualFigures, Enterprise, Tier, TierDerived, Title};
 
 fn enterprise(industry: &str) -> Enterprise {
@@ -239,4 +241,38 @@ fn titles_held_reach_the_rules_with_their_expiry() {
     // Valid on 2025-01-01 (the assessment of 2024's figures): answered.
     let valid = tier1(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default());
     assert!(!titles_missing(&[valid]));
+}
+
+#[test]
+fn outcomes_only_match_the_explained_derivation() {
+    // Classified, missing metrics, not covered, unknown industry, negative staff: every
+    // outcome the store keeps must be what the explained derivation says.
+    let cases = [
+        ("3311", year(2024, Some(500), Some(1500.0), None)),
+        ("3311", year(2024, Some(19), Some(299.0), None)),
+        ("4710", year(2024, None, Some(6000.0), None)),
+        ("6621", year(2024, Some(50), Some(100.0), None)),
+        ("9999", year(2024, Some(50), Some(100.0), None)),
+        ("6511", year(2024, Some(-1), Some(100.0), None)),
+    ];
+    for (industry, figures) in cases {
+        let e = enterprise(industry);
+        let years = [year(2023, Some(40), Some(900.0), None), figures];
+        let explained = derive_enterprise(&e, &years, &[]);
+        let outcomes = derive_outcomes(&e, &years, &[]);
+        assert_eq!(explained.len(), outcomes.len());
+        for (x, o) in explained.iter().zip(&outcomes) {
+            assert_eq!(
+                (x.year, &x.size_class, &x.size_edition),
+                (o.year, &o.size_class, &o.size_edition)
+            );
+            assert_eq!(o.size_explanation.as_json(), "null");
+            assert_ne!(x.size_explanation.as_json(), "null", "{industry}");
+            let key = |t: &TierDerived| (t.tier, t.edition.clone(), t.outcome.clone());
+            let xs: Vec<_> = x.tiers.iter().map(key).collect();
+            let os: Vec<_> = o.tiers.iter().map(key).collect();
+            assert_eq!(xs, os, "{industry}");
+            assert!(o.tiers.iter().all(|t| t.explanation.as_json() == "null"));
+        }
+    }
 }
