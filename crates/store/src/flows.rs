@@ -11,7 +11,8 @@ use crate::records::{
 };
 use chrono::Utc;
 use serde_json::json;
-use shangyun_registry::Title;
+use shangyun_registry::derive::derive_enterprise;
+use shangyun_registry::{AnnualFigures, Derived, Enterprise, Explanation, Title};
 use std::collections::BTreeSet;
 
 /// How a write is audited.
@@ -276,6 +277,7 @@ async fn files_for<B: Backend>(
             });
             let mut derived = derived.remove(&enterprise.uscc).unwrap_or_default();
             derived.sort_by_key(|d| d.year);
+            explain(&enterprise, &figures, &titles, &mut derived);
             EnterpriseFile {
                 enterprise,
                 figures,
@@ -285,6 +287,61 @@ async fn files_for<B: Backend>(
         })
         .collect();
     Ok(files)
+}
+
+/// Fills in the explanations recomputed on read (see `rows::EXPLAINED_ON_READ`): derives the
+/// enterprise again and takes each explanation from the verdict of the same year, edition and
+/// outcome. A value the current rule data decides differently (rules changed since it was
+/// stored, before a `classify`) gets an explanation that says so rather than a wrong one.
+fn explain(
+    enterprise: &Enterprise,
+    figures: &[AnnualFigures],
+    titles: &[Title],
+    derived: &mut [Derived],
+) {
+    let missing = |e: &Explanation| e.as_json() == crate::rows::EXPLAINED_ON_READ;
+    let any_missing = derived
+        .iter()
+        .any(|d| missing(&d.size_explanation) || d.tiers.iter().any(|t| missing(&t.explanation)));
+    if !any_missing {
+        return;
+    }
+    let fresh = derive_enterprise(enterprise, figures, titles);
+    for stored in derived.iter_mut() {
+        let now = fresh.iter().find(|f| f.year == stored.year);
+        if missing(&stored.size_explanation) {
+            stored.size_explanation = match now {
+                Some(f)
+                    if f.size_edition == stored.size_edition
+                        && f.size_class == stored.size_class =>
+                {
+                    f.size_explanation.clone()
+                }
+                _ => stale_explanation(),
+            };
+        }
+        for verdict in stored.tiers.iter_mut().filter(|t| missing(&t.explanation)) {
+            verdict.explanation = now
+                .and_then(|f| {
+                    f.tiers.iter().find(|n| {
+                        n.tier == verdict.tier
+                            && n.edition == verdict.edition
+                            && n.outcome == verdict.outcome
+                    })
+                })
+                .map(|n| n.explanation.clone())
+                .unwrap_or_else(stale_explanation);
+        }
+    }
+}
+
+fn stale_explanation() -> Explanation {
+    Explanation::new(&json!({
+        "stale": true,
+        "zh": "存储的结果与现行规则数据不一致，请重新分类（classify）",
+        "en": "the stored result differs from the current rule data; run classify",
+    }))
+    .unwrap_or_else(|_| Explanation::null())
 }
 
 pub(crate) async fn get<B: Backend>(
@@ -505,4 +562,52 @@ pub(crate) async fn audit<B: Backend>(
         .await
         .map_err(|e| StoreError::from_sqlx(backend.target(), e))?;
     Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shangyun_registry::derive::derive_outcomes;
+
+    fn enterprise() -> Enterprise {
+        Enterprise {
+            uscc: "91330106MA27XK7R3B".to_owned(),
+            name: "示例".to_owned(),
+            registered_region: "330106".to_owned(),
+            operating_region: None,
+            industry: "3311".to_owned(),
+            founded: None,
+            contact_name: None,
+            contact_phone: None,
+            contact_email: None,
+        }
+    }
+
+    fn figures() -> Vec<AnnualFigures> {
+        vec![AnnualFigures {
+            uscc: "91330106MA27XK7R3B".to_owned(),
+            year: 2024,
+            employees: Some(500),
+            revenue: Some(1500.0),
+            ..AnnualFigures::default()
+        }]
+    }
+
+    #[test]
+    fn stored_outcomes_are_explained_on_read() {
+        let mut stored = derive_outcomes(&enterprise(), &figures(), &[]);
+        explain(&enterprise(), &figures(), &[], &mut stored);
+        assert_eq!(stored, derive_enterprise(&enterprise(), &figures(), &[]));
+    }
+
+    #[test]
+    fn an_outcome_the_rules_no_longer_give_is_marked_stale() {
+        let mut stored = derive_outcomes(&enterprise(), &figures(), &[]);
+        stored[0].size_class = Some("large".to_owned());
+        stored[0].tiers[0].outcome = "made-up".to_owned();
+        explain(&enterprise(), &figures(), &[], &mut stored);
+        assert_eq!(stored[0].size_explanation.to_value()["stale"], true);
+        assert_eq!(stored[0].tiers[0].explanation.to_value()["stale"], true);
+        assert_ne!(stored[0].tiers[1].explanation.to_value()["stale"], true);
+    }
 }

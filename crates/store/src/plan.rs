@@ -5,7 +5,7 @@
 use crate::error::{StoreError, StoreResult};
 use crate::records::{EnterpriseRecord, UpsertSummary};
 use serde_json::json;
-use shangyun_registry::derive::derive_enterprise;
+use shangyun_registry::derive::derive_outcomes;
 use shangyun_registry::{AnnualFigures, Derived, Enterprise, Title};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -255,14 +255,15 @@ pub(crate) fn plan_batch<'a>(
     plan
 }
 
-/// Derived rows for every year of `figures`, the latest year flagged.
+/// Derived rows for every year of `figures`, the latest year flagged; without explanations,
+/// which are recomputed on read (`rows::EXPLAINED_ON_READ`).
 pub(crate) fn derived_rows(
     enterprise: &Enterprise,
     figures: &[AnnualFigures],
     titles: &[Title],
 ) -> Vec<DerivedRow> {
     let latest = figures.iter().map(|f| f.year).max();
-    derive_enterprise(enterprise, figures, titles)
+    derive_outcomes(enterprise, figures, titles)
         .into_iter()
         .map(|derived| DerivedRow {
             is_latest: Some(derived.year) == latest,

@@ -443,7 +443,7 @@ impl Backend for PgBackend {
         )
         .bind(
             rows.iter()
-                .map(|r| r.derived.size_explanation.as_json())
+                .map(|_| rows::EXPLAINED_ON_READ)
                 .collect::<Vec<_>>(),
         )
         .bind(summary(Tier::Innovative))

@@ -41,16 +41,27 @@ impl EncodedDerived {
     }
 }
 
-/// A stored tier verdict: `[tier, edition, outcome, explanation]` — positional, because the
-/// column holds six of them for every enterprise and year and key names would be a third of
-/// its size.
-pub(crate) type StoredVerdict = (String, String, String, Explanation);
+/// Explanations are not stored: they are derived, the rules that made them are
+/// deterministic, and at ~1 KB per enterprise-year they were most of what an import wrote.
+/// Readers recompute them (see `flows::explain`); this JSON `null` marks a value to recompute.
+pub(crate) const EXPLAINED_ON_READ: &str = "null";
+
+/// A stored tier verdict: `[tier, edition, outcome]` — positional, because the column holds
+/// six of them for every enterprise and year. Rows written before explanations were
+/// recomputed on read carry the explanation as a fourth element, which is used as is.
+#[derive(serde::Deserialize)]
+pub(crate) struct StoredVerdict(
+    String,
+    String,
+    String,
+    #[serde(default)] Option<Explanation>,
+);
 
 /// The `tiers` column's JSON text.
 pub(crate) fn encode_tiers(tiers: &[TierDerived], uscc: &str) -> StoreResult<String> {
     let stored: Vec<_> = tiers
         .iter()
-        .map(|t| (tier_key(t.tier), &t.edition, &t.outcome, &t.explanation))
+        .map(|t| (tier_key(t.tier), &t.edition, &t.outcome))
         .collect();
     to_json(&stored, "tier verdicts", uscc)
 }
@@ -62,14 +73,14 @@ pub(crate) fn decode_tiers(
 ) -> StoreResult<Vec<TierDerived>> {
     stored
         .into_iter()
-        .map(|(tier, edition, outcome, explanation)| {
+        .map(|StoredVerdict(tier, edition, outcome, explanation)| {
             let tier = tier_from_key(&tier)
                 .ok_or_else(|| StoreError::corrupt("tier verdict", uscc, &tier))?;
             Ok(TierDerived {
                 tier,
                 edition,
                 outcome,
-                explanation,
+                explanation: explanation.unwrap_or_else(Explanation::null),
             })
         })
         .collect()

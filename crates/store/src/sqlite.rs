@@ -24,9 +24,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Rows per multi-row `INSERT … VALUES (?, …), …` (at most 14 values each: far below
-/// SQLite's 32766 variables, and big enough that per-statement costs vanish).
-const ROWS_PER_STATEMENT: usize = 100;
+/// Rows per multi-row `INSERT … VALUES (?, …), …` (at most 14 values each: 7,000 variables,
+/// below SQLite's 32766; a full chunk is one cached prepared statement).
+const ROWS_PER_STATEMENT: usize = 500;
 
 pub(crate) struct SqliteBackend {
     pool: SqlitePool,
@@ -452,7 +452,7 @@ impl Backend for SqliteBackend {
                     .push_bind(row.is_latest)
                     .push_bind(d.size_class.as_deref())
                     .push_bind(d.size_edition.as_str())
-                    .push_bind(d.size_explanation.as_json())
+                    .push_bind(rows::EXPLAINED_ON_READ)
                     .push_bind(row.tier_summary(Tier::Innovative))
                     .push_bind(row.tier_summary(Tier::Specialized))
                     .push_bind(row.tier_summary(Tier::LittleGiant))

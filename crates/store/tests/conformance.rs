@@ -128,6 +128,10 @@ mod cases {
         let why = file.derived[0].size_explanation.to_value();
         assert_eq!(why["decided_by"], serde_json::json!(["revenue"]), "{why}");
         assert_eq!(file.derived[0].tiers.len(), 6);
+        // Explanations are recomputed on read: exactly what a fresh derivation says.
+        let fresh =
+            shangyun_registry::derive::derive_enterprise(&rec.enterprise, &rec.figures, &[]);
+        assert_eq!(file.derived, fresh);
 
         // Revenue reaches the medium bound (2000): the derived class follows.
         rec.figures[0].revenue = Some(2000.0);
