@@ -136,8 +136,10 @@ async fn decide(
             Permission::Scoped => Scope::of(p),
         }
     };
-    // Writes carried by a session cookie must prove they come from our own pages.
+    // Writes carried by a session cookie must prove they come from our own pages. Signing in
+    // proves itself with the password (and a stale cookie must not block it).
     if request.method() == Method::POST
+        && route.action != routes::Action::Login
         && let Credential::Session(raw) = &credential
     {
         match check_csrf(request, raw, state.options.body_limit).await {

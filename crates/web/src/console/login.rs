@@ -79,7 +79,16 @@ pub async fn submit(
             .unwrap_or_default()
     };
     let next = get("next");
-    match sign_in(&state, &get("name"), &get("password"), &access.client).await {
+    let (name, password) = (get("name"), get("password"));
+    if name.trim().is_empty() || password.is_empty() {
+        let e = ApiError::bad_request(
+            "invalid-body",
+            "请填写用户名和密码",
+            "enter your name and password",
+        );
+        return respond(e.status, form(lang, &next, Some(&e)));
+    }
+    match sign_in(&state, &name, &password, &access.client).await {
         Ok((_, raw)) => {
             let mut response = Redirect::to(safe_next(&next)).into_response();
             if let Some(cookie) = session_cookie(&raw, state.options.secure_cookies) {
