@@ -160,7 +160,7 @@ pub fn run(database: Option<&str>, args: Args) -> ExitCode {
         Ok::<(), shangyun_store::StoreError>(())
     });
     drop(tx);
-    let written = writer.join().unwrap_or_else(|_| Err(ExportError::Thread));
+    let written = writer.join().unwrap_or(Err(ExportError::Thread));
     meter.finish();
     let outcome = match (read, written) {
         (Err(e), _) => Err(open::store_error(e)),
