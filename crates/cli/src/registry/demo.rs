@@ -2,7 +2,7 @@
 //! database through the same batched, journaled path as `shangyun import` — or written as an
 //! import file (CSV or XLSX) for benchmarks and trials.
 
-use super::import::{BATCHES_IN_FLIGHT, Batch, Meter};
+use super::import::{BATCHES_IN_FLIGHT, Batch, Meter, Overlap, WriterTimings};
 use super::open::{self, Session};
 use crate::output;
 use serde::Serialize;
@@ -167,6 +167,8 @@ fn load_into(
         registry,
         start.journal.id,
         rx,
+        Overlap::from_env(),
+        &mut WriterTimings::default(),
         |p| meter.committed(p.rows_through),
     ));
     meter.finish();
@@ -223,7 +225,8 @@ fn generate(
     }
 }
 
-fn demo_batch(records: Vec<EnterpriseRecord>, through: u64) -> Batch {
+fn demo_batch(mut records: Vec<EnterpriseRecord>, through: u64) -> Batch {
+    super::import::sort_by_key_order(&mut records);
     Batch {
         rows_ok: records.len() as u64,
         records,

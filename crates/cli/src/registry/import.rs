@@ -10,7 +10,9 @@
 mod batches;
 mod progress;
 
-pub use batches::{Batch, BatchBuilder, write as write_batches};
+pub use batches::{
+    Batch, BatchBuilder, Overlap, WriterTimings, sort_by_key_order, write as write_batches,
+};
 pub use progress::Meter;
 
 use super::open;
@@ -25,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 /// Batches buffered between the reader and the writer: enough to keep both busy, few enough
@@ -79,6 +81,10 @@ struct ReadEnd {
     report: ReportFiles,
     /// The file broke off part-way; the rows before were read (and sent).
     broke: Option<ImportError>,
+    /// CPU time of the reading thread (Linux only).
+    cpu: Option<Duration>,
+    /// Time the reading thread waited for room in the channel (the writer was behind).
+    blocked: Duration,
 }
 
 #[derive(Serialize)]
@@ -129,19 +135,26 @@ pub fn run(database: Option<&str>, args: Args) -> ExitCode {
             Ok(_) => output::usage_error("the reading thread ended without a header"),
         };
     };
+    // Until `Go` is sent, an early return lets the reading thread end (it finishes the
+    // report of what it read so far) before the process exits.
+    let abandon = |go_tx: std_mpsc::Sender<Go>, reader: std::thread::JoinHandle<_>, code| {
+        drop(go_tx);
+        let _ = reader.join();
+        code
+    };
     let hash = match hash_file(&args.file) {
         Ok(h) => h,
         Err(e) => {
-            return output::usage_error(format!(
+            let code = output::usage_error(format!(
                 "无法读取文件 {0}：{e} / cannot read {0}: {e}",
                 args.file.display()
             ));
+            return abandon(go_tx, reader, code);
         }
     };
-    // On any early return below, `go_tx` is dropped and the reading thread ends quietly.
     let session = match open::open(database, true) {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(code) => return abandon(go_tx, reader, code),
     };
     let registry = &session.registry;
     let name = args.file.display().to_string();
@@ -150,7 +163,7 @@ pub fn run(database: Option<&str>, args: Args) -> ExitCode {
         .block_on(registry.begin_import(&name, &hash))
     {
         Ok(s) => s,
-        Err(e) => return open::store_error(e),
+        Err(e) => return abandon(go_tx, reader, open::store_error(e)),
     };
     let import_id = start.journal.id;
     let skip = if start.resumed {
@@ -178,13 +191,20 @@ pub fn run(database: Option<&str>, args: Args) -> ExitCode {
             Ok(_) => output::usage_error("the reading thread ended early"),
         };
     }
-    let written = session
-        .runtime
-        .block_on(batches::write(registry, import_id, batch_rx, |p| {
-            meter.committed(p.rows_through)
-        }));
+    let mut timings = WriterTimings::default();
+    let written = session.runtime.block_on(batches::write(
+        registry,
+        import_id,
+        batch_rx,
+        Overlap::from_env(),
+        &mut timings,
+        |p| meter.committed(p.rows_through),
+    ));
     meter.finish();
     let read = join(reader, &args.file);
+    if std::env::var("SHANGYUN_IMPORT_TIMINGS").as_deref() == Ok("1") {
+        print_timings(started, &timings, read.as_ref().ok());
+    }
     let stored = match written {
         Ok(s) => s,
         Err(e) => return store_failed(e),
@@ -258,12 +278,15 @@ fn read_file(
             summary: import.summary(),
             report: report.finish()?,
             broke: None,
+            cpu: thread_cpu(),
+            blocked: Duration::ZERO,
         });
     };
     let mut builder = BatchBuilder::new(batch);
     let mut ordinal: u64 = 0;
     let mut broke = None;
     let mut listening = true;
+    let mut blocked = Duration::ZERO;
     while let Some(outcome) = import.next() {
         let outcome = match outcome {
             Ok(o) => o,
@@ -274,7 +297,7 @@ fn read_file(
         };
         ordinal += 1;
         report.add(&outcome)?;
-        if ordinal % PROGRESS_EVERY == 0 {
+        if ordinal.is_multiple_of(PROGRESS_EVERY) {
             meter.read(ordinal, import.rows().progress().done);
         }
         if ordinal <= skip || !listening {
@@ -282,13 +305,13 @@ fn read_file(
         }
         if let Some(full) = builder.push(ordinal, outcome.record) {
             // The writer stopped (a database error): read on only for the report.
+            let waiting = Instant::now();
             listening = batches.blocking_send(full).is_ok();
+            blocked += waiting.elapsed();
         }
     }
-    if listening {
-        if let Some(last) = builder.finish() {
-            let _ = batches.blocking_send(last);
-        }
+    if listening && let Some(last) = builder.finish() {
+        let _ = batches.blocking_send(last);
     }
     meter.read(ordinal, import.rows().progress().done);
     drop(batches);
@@ -296,7 +319,44 @@ fn read_file(
         summary: import.summary(),
         report: report.finish()?,
         broke,
+        cpu: thread_cpu(),
+        blocked,
     })
+}
+
+/// CPU time of the calling thread, from /proc (Linux); `None` elsewhere.
+fn thread_cpu() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
+}
+
+/// CPU time of the whole process (user + system), from /proc (Linux); `None` elsewhere.
+fn process_cpu() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = text.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on every Linux architecture shangyun runs on.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Where the time went, on stderr (`SHANGYUN_IMPORT_TIMINGS=1`): to see which stage limits.
+fn print_timings(started: Instant, writer: &WriterTimings, read: Option<&ReadEnd>) {
+    let secs =
+        |d: Option<Duration>| d.map_or("?".to_owned(), |d| format!("{:.2}", d.as_secs_f64()));
+    eprintln!(
+        "timings: wall {:.2} s, process CPU {} s | reader thread: CPU {} s, blocked on a full \
+         channel {} s | writer: waiting for batches {:.2} s, in the store {:.2} s over {} batches",
+        started.elapsed().as_secs_f64(),
+        secs(process_cpu()),
+        secs(read.and_then(|r| r.cpu)),
+        secs(read.map(|r| r.blocked)),
+        writer.waiting.as_secs_f64(),
+        writer.store.as_secs_f64(),
+        writer.batches
+    );
 }
 
 /// Waits for the reading thread; a fault of the file becomes exit code 2.

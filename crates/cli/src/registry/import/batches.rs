@@ -5,6 +5,7 @@
 
 use shangyun_registry::{AnnualFigures, Enterprise};
 use shangyun_store::{BatchProgress, EnterpriseRecord, Registry, StoreResult, UpsertSummary};
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 /// One batch: the records of a run of data rows, and where that run ends in the file.
@@ -75,27 +76,37 @@ impl BatchBuilder {
     fn take(&mut self) -> Batch {
         self.rows = 0;
         let through = self.current.rows_through;
-        std::mem::replace(&mut self.current, empty_batch(through))
+        let mut batch = std::mem::replace(&mut self.current, empty_batch(through));
+        sort_by_key_order(&mut batch.records);
+        batch
     }
 
     /// Merges consecutive rows of one enterprise into one record, as the store's upsert
     /// would (the later row's identity wins, a year replaces the same year); rows of one
     /// enterprise that are not consecutive are merged by the store.
     fn add(&mut self, firm: Enterprise, figures: Option<AnnualFigures>) {
-        if let Some(last) = self.current.records.last_mut() {
-            if last.enterprise.uscc == firm.uscc {
-                last.enterprise = firm;
-                if let Some(f) = figures {
-                    last.figures.retain(|old| old.year != f.year);
-                    last.figures.push(f);
-                }
-                return;
+        if let Some(last) = self.current.records.last_mut()
+            && last.enterprise.uscc == firm.uscc
+        {
+            last.enterprise = firm;
+            if let Some(f) = figures {
+                last.figures.retain(|old| old.year != f.year);
+                last.figures.push(f);
             }
+            return;
         }
         self.current
             .records
             .push(EnterpriseRecord::new(firm, figures.into_iter().collect()));
     }
+}
+
+/// Orders a batch's records by USCC, the leading key of every table the store writes: the
+/// inserts then walk each B-tree in order instead of jumping between random pages, which
+/// matters once the database outgrows the page cache. The sort is stable, so repeated rows of
+/// one enterprise keep their file order (the later still wins).
+pub fn sort_by_key_order(records: &mut [EnterpriseRecord]) {
+    records.sort_by(|a, b| a.enterprise.uscc.cmp(&b.enterprise.uscc));
 }
 
 fn empty_batch(through: u64) -> Batch {
@@ -107,25 +118,70 @@ fn empty_batch(through: u64) -> Batch {
     }
 }
 
-/// Commits every batch received, in order, under the import journal `import_id`; batch N+1 is
-/// prepared while batch N is committed. `on_commit` is called after each commit. Ends when
-/// the sender is dropped (or at the first store error; dropping the receiver then stops the
-/// sender).
+/// Where the writer's time went, for `SHANGYUN_IMPORT_TIMINGS=1`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WriterTimings {
+    /// Waiting for the reader's next batch.
+    pub waiting: Duration,
+    /// In the store (prepare and commit).
+    pub store: Duration,
+    pub batches: u64,
+}
+
+/// How the writer drives the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlap {
+    /// One `import_batch` per batch: the store reads, derives and writes under its write lock.
+    /// The reader thread still runs ahead through the channel.
+    Sequential,
+    /// Batch N+1 prepared (stored state read, values derived) while batch N is committed.
+    Pipelined,
+}
+
+impl Overlap {
+    /// `SHANGYUN_IMPORT_OVERLAP=pipelined` or `sequential` (the default: on two shared cores,
+    /// measured faster; see scripts/bench-import.sh).
+    pub fn from_env() -> Overlap {
+        match std::env::var("SHANGYUN_IMPORT_OVERLAP").as_deref() {
+            Ok("pipelined") => Overlap::Pipelined,
+            _ => Overlap::Sequential,
+        }
+    }
+}
+
+/// Commits every batch received, in order, under the import journal `import_id`.
+/// `on_commit` is called after each commit. Ends when the sender is dropped (or at the first
+/// store error; dropping the receiver then stops the sender).
 pub async fn write(
     registry: &Registry,
     import_id: i64,
     mut batches: mpsc::Receiver<Batch>,
+    overlap: Overlap,
+    timings: &mut WriterTimings,
     mut on_commit: impl FnMut(&BatchProgress),
 ) -> StoreResult<UpsertSummary> {
     let mut total = UpsertSummary::default();
     let mut ready: Option<(BatchProgress, shangyun_store::PreparedBatch)> = None;
-    while let Some(batch) = batches.recv().await {
+    loop {
+        let waited = Instant::now();
+        let Some(batch) = batches.recv().await else {
+            break;
+        };
+        timings.waiting += waited.elapsed();
+        timings.batches += 1;
+        let in_store = Instant::now();
         let progress = BatchProgress {
             import_id,
             rows_through: batch.rows_through,
             rows_ok: batch.rows_ok,
             rows_bad: batch.rows_bad,
         };
+        if overlap == Overlap::Sequential {
+            total.add(&registry.import_batch(&progress, &batch.records).await?);
+            timings.store += in_store.elapsed();
+            on_commit(&progress);
+            continue;
+        }
         let prepare = registry.prepare_batch(batch.records);
         let prepared = match ready.take() {
             Some((committing, prepared)) => {
@@ -137,10 +193,13 @@ pub async fn write(
             }
             None => prepare.await?,
         };
+        timings.store += in_store.elapsed();
         ready = Some((progress, prepared));
     }
     if let Some((committing, prepared)) = ready {
+        let in_store = Instant::now();
         total.add(&registry.commit_import_batch(&committing, prepared).await?);
+        timings.store += in_store.elapsed();
         on_commit(&committing);
     }
     Ok(total)
@@ -187,7 +246,8 @@ mod tests {
             closed.extend(builder.push(i as u64 + 1, r));
         }
         closed.extend(builder.finish());
-        let shape: Vec<(Vec<(&str, usize)>, u64, u64, u64)> = closed
+        type Shape<'a> = (Vec<(&'a str, usize)>, u64, u64, u64);
+        let shape: Vec<Shape> = closed
             .iter()
             .map(|b| {
                 (
