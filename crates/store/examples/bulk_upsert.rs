@@ -257,11 +257,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let registry = Registry::open(&db.to_string_lossy()).await?;
         run("sqlite", &registry, &data).await?;
         registry.close().await;
+        // Closing the last connection checkpoints the WAL into the file.
         let size = std::fs::metadata(&db)?.len()
             + std::fs::metadata(dir.path().join("registry.db-wal"))
                 .map(|m| m.len())
                 .unwrap_or(0);
-        println!("          database + WAL size {:.0} MB", size as f64 / 1e6);
+        println!(
+            "          database + WAL size {:.0} MB ({:.0} bytes per enterprise-year)",
+            size as f64 / 1e6,
+            size as f64 / n as f64
+        );
+        if std::env::var_os("SHANGYUN_BENCH_KEEP").is_some() {
+            println!("          kept {}", db.display());
+            std::mem::forget(dir);
+        }
         let dir = tempfile::tempdir()?;
         let registry = Registry::open(&dir.path().join("registry.db").to_string_lossy()).await?;
         run_pipelined("sqlite", &registry, &data).await?;
