@@ -59,7 +59,9 @@ impl Meter {
     /// A batch ending at data row `through` is committed.
     pub fn committed(&self, through: u64) {
         self.committed.store(through, Ordering::Relaxed);
-        if self.bar.is_some() {
+        if let Some(bar) = &self.bar {
+            // The reader runs a few batches ahead: keep the committed count moving too.
+            bar.set_message(self.short_message());
             return;
         }
         let now = Instant::now();
