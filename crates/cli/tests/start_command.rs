@@ -21,7 +21,7 @@ fn plain_shangyun_sets_up_a_demo_registry_once() -> TestResult {
         "shangyun-data/registry.db",
         "shangyun registry show 91",
         "shangyun export",
-        "web console",
+        "shangyun serve",
     ] {
         assert!(
             shown.contains(expected),

@@ -246,7 +246,7 @@ fn render(o: &Overview) -> String {
     }
     let _ = writeln!(
         out,
-        "\n网页控制台将在后续版本提供 / the web console comes in a later release."
+        "\n网页控制台与接口 / web console and API: shangyun serve --help"
     );
     out.trim_end().to_owned()
 }
