@@ -1,0 +1,26 @@
+//! `shangyun-devices` — devices as a domain, without SQL or HTTP.
+//!
+//! * [`DeviceDirectory`]: what the device endpoint asks (authenticate a connect, a gateway's
+//!   sub-devices, provisioning, attributes), as a dyn-compatible trait;
+//!   [`MemoryDirectory`] implements it in memory, `shangyun-device-store` over SQL.
+//! * Credentials: access tokens are 128-bit random and found by SHA-256 ([`secret`]); MQTT
+//!   passwords are argon2id with a verified-login cache ([`credentials`]).
+//! * Provisioning in ThingsBoard's message shapes ([`provision`]).
+
+pub mod attributes;
+pub mod credentials;
+mod directory;
+mod identity;
+mod memory;
+pub mod presence;
+pub mod provision;
+pub mod secret;
+
+pub use attributes::{AttributeSet, Attributes, SharedAttributesUpdate};
+pub use directory::{BoxFuture, DeviceDirectory, DirectoryError};
+pub use identity::{Credential, DeviceId, DeviceIdentity, check_device_name};
+pub use memory::{MemoryDirectory, NewDevice};
+pub use presence::{Presence, PresenceChange, PresenceRecord};
+pub use provision::{
+    CredentialsType, ProvisionError, ProvisionRequest, ProvisionResponse, ProvisionStatus,
+};
