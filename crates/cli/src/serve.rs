@@ -1,26 +1,84 @@
 //! `shangyun serve`: the HTTP API and the browser console in one process, on the registry
 //! named by `--database`. On an empty account table it creates `admin` and prints a one-time
 //! password to stderr, once. `shangyun serve add-user` creates further accounts.
+//!
+//! Configuration: `--config FILE` (TOML), the environment and the flags, flag > environment >
+//! file > default. The flags are made from `shangyun_web::config::KEYS`, the one definition
+//! of every key.
 
 use crate::output;
+use clap::{Arg, ArgAction, ArgMatches};
 use shangyun_store::DatabaseLocation;
-use shangyun_web::{NewUser, Role, WebOptions};
-use std::net::SocketAddr;
+use shangyun_web::config::{self, KEYS, Kind, Overrides};
+use shangyun_web::{NewUser, Role};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Address and port to listen on.
-    #[arg(long, env = "SHANGYUN_LISTEN", default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
-    /// Mark cookies Secure (set when users reach the server over HTTPS).
-    #[arg(long, env = "SHANGYUN_SECURE_COOKIES")]
-    secure_cookies: bool,
-    /// Largest request body accepted, in bytes; larger ones are refused with 413.
-    #[arg(long, env = "SHANGYUN_BODY_LIMIT", default_value_t = 1024 * 1024)]
-    body_limit: usize,
+    /// A TOML file of configuration keys (see crates/web/README.md); flags and the
+    /// environment override it.
+    #[arg(long, env = "SHANGYUN_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    keys: ConfigFlags,
     #[command(subcommand)]
     command: Option<ServeCommand>,
+}
+
+/// One flag per configuration key (`--database` is the binary's global flag).
+struct ConfigFlags(Overrides);
+
+fn flag_keys() -> impl Iterator<Item = &'static config::Key> {
+    KEYS.iter().filter(|k| k.name != "database")
+}
+
+impl clap::FromArgMatches for ConfigFlags {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut given = Overrides::new();
+        for k in flag_keys() {
+            if k.kind == Kind::Switch {
+                if matches.get_flag(k.flag) {
+                    given.insert(k.name, "true".to_owned());
+                }
+            } else if let Some(v) = matches.get_one::<String>(k.flag) {
+                given.insert(k.name, v.clone());
+            }
+        }
+        Ok(ConfigFlags(given))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl clap::Args for ConfigFlags {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        for k in flag_keys() {
+            let help = format!(
+                "{} [env: {}] [file key: {}] [default: {}]",
+                k.meaning.replace('`', ""),
+                k.env,
+                k.name,
+                k.default_doc.replace('`', "")
+            );
+            let arg = Arg::new(k.flag).long(k.flag).help(help);
+            cmd = cmd.arg(match k.kind {
+                Kind::Switch => arg.action(ArgAction::SetTrue),
+                Kind::Address => arg.action(ArgAction::Set).value_name("HOST:PORT"),
+                Kind::Bytes => arg.action(ArgAction::Set).value_name("BYTES"),
+                Kind::Path => arg.action(ArgAction::Set).value_name("DIR"),
+                Kind::Database => arg.action(ArgAction::Set).value_name("URL"),
+            });
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 #[derive(clap::Subcommand)]
@@ -48,22 +106,25 @@ struct AddUser {
 }
 
 pub fn run(database: Option<&str>, args: Args) -> ExitCode {
-    let location = match database {
-        Some(given) => DatabaseLocation::parse(given),
-        None => DatabaseLocation::from_env(),
-    };
-    let location = match location {
-        Ok(l) => l,
+    let mut flags = args.keys.0;
+    // The global --database (or SHANGYUN_DATABASE, which clap reads for it): both outrank
+    // the file.
+    if let Some(given) = database {
+        flags.insert("database", given.to_owned());
+    }
+    let resolved = config::resolve(
+        args.config.as_deref(),
+        |name| std::env::var(name).ok(),
+        &flags,
+    );
+    let resolved = match resolved {
+        Ok(c) => c,
         Err(e) => return output::usage_error(e),
     };
     match args.command {
-        Some(ServeCommand::AddUser(user)) => add_user(&location, user),
+        Some(ServeCommand::AddUser(user)) => add_user(&resolved.database, user),
         None => {
-            let options = WebOptions {
-                secure_cookies: args.secure_cookies,
-                body_limit: args.body_limit,
-            };
-            match shangyun_web::serve_blocking(&location, options, args.listen) {
+            match shangyun_web::serve_blocking(&resolved.database, resolved.web, resolved.listen) {
                 Ok(()) => ExitCode::from(output::OK),
                 Err(e) => output::usage_error(e),
             }

@@ -41,9 +41,11 @@
 pub mod access;
 pub mod accounts;
 pub mod api;
+pub mod config;
 pub mod console;
 mod db;
 mod error;
+pub mod jobs;
 pub mod labels;
 pub mod routes;
 pub mod scope;

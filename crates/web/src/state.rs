@@ -12,8 +12,12 @@ use std::sync::Arc;
 pub struct WebOptions {
     /// Mark cookies `Secure` (set when the server is reached over HTTPS).
     pub secure_cookies: bool,
-    /// The largest request body accepted; larger ones get 413.
+    /// The largest request body accepted (uploads excepted); larger ones get 413.
     pub body_limit: usize,
+    /// The largest import file accepted; larger uploads get 413.
+    pub upload_limit: usize,
+    /// Where uploaded import files and their error reports are kept (`imports/` inside).
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Default for WebOptions {
@@ -21,6 +25,8 @@ impl Default for WebOptions {
         WebOptions {
             secure_cookies: false,
             body_limit: 1024 * 1024,
+            upload_limit: 64 * 1024 * 1024,
+            data_dir: std::path::PathBuf::from(shangyun_store::DEFAULT_DATA_DIR),
         }
     }
 }
