@@ -7,6 +7,7 @@
 //!   passwords are argon2id with a verified-login cache ([`credentials`]).
 //! * Provisioning in ThingsBoard's message shapes ([`provision`]).
 
+pub mod alarms;
 pub mod attributes;
 pub mod credentials;
 mod directory;
@@ -15,7 +16,9 @@ mod memory;
 pub mod presence;
 pub mod provision;
 pub mod secret;
+pub mod thing_model;
 
+pub use alarms::{Alarm, AlarmEngine, AlarmEvent, AlarmRule, RuleBook, Severity};
 pub use attributes::{AttributeSet, Attributes, SharedAttributesUpdate};
 pub use directory::{BoxFuture, DeviceDirectory, DirectoryError};
 pub use identity::{Credential, DeviceId, DeviceIdentity, check_device_name};
@@ -24,3 +27,4 @@ pub use presence::{Presence, PresenceChange, PresenceRecord};
 pub use provision::{
     CredentialsType, ProvisionError, ProvisionRequest, ProvisionResponse, ProvisionStatus,
 };
+pub use thing_model::{ThingModel, ThingModelError};
