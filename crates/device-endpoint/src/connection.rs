@@ -1,0 +1,841 @@
+//! One device connection: CONNECT and authentication, then a loop that reads packets, answers
+//! them, writes PUBACKs in order as the store's durable acks arrive, and delivers downlinks.
+//!
+//! Memory: the task holds no buffer while idle (the read buffer is allocated per read and freed
+//! once every whole packet in it is handled; the write buffer likewise).
+//!
+//! Faults, as documented in the README: a malformed or forbidden packet (codec error, second
+//! CONNECT, server-only packet, AUTH) closes the connection (5.0: DISCONNECT with the reason
+//! first); a malformed payload is counted and refused while the connection stays.
+
+use crate::Shared;
+use crate::hub::{ConnHandle, Downlink, sub};
+use crate::points;
+use crate::stats::Stats;
+use shangyun_devices::{Credential, DeviceId, DeviceIdentity, DirectoryError};
+use shangyun_mqtt_codec::{
+    ConnAck, Connect, Disconnect, ErrorKind, Packet, Properties, Protocol, PubAck, Publish, QoS,
+    SubAck, Subscribe, UnsubAck, Unsubscribe, decode, reason, topic,
+};
+use shangyun_thingsboard as tb;
+use shangyun_tsdb::{Ack, Batch, Owner, TsdbError};
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+/// How the connection ends.
+enum Close {
+    /// The peer left, or said DISCONNECT.
+    Quiet,
+    /// We close; a 5.0 client is told why first.
+    Reason(u8),
+}
+
+/// A PUBLISH awaiting its PUBACK, in arrival order.
+enum Pending {
+    Durable { ack: Ack, points: u64 },
+    Ready(u8),
+}
+
+/// What handling a PUBLISH came to.
+enum Outcome {
+    Durable(Ack, u64),
+    Done,
+    Malformed,
+    NotAuthorized,
+}
+
+/// Read-buffer growth step.
+const READ_CHUNK: usize = 4096;
+
+pub(crate) async fn serve(shared: Arc<Shared>, mut stream: TcpStream) {
+    Stats::add(&shared.stats.connections_accepted, 1);
+    Stats::add(&shared.stats.connections_open, 1);
+    let _ = stream.set_nodelay(true);
+    let mut inbuf = Vec::new();
+    let first = tokio::time::timeout(
+        shared.config.connect_timeout,
+        read_connect(&shared, &mut stream, &mut inbuf),
+    )
+    .await;
+    if let Ok(Some(connect)) = first
+        && let Some(mut conn) = accept(&shared, stream, *connect).await
+    {
+        let end = conn.run(inbuf).await;
+        conn.finish(end).await;
+    }
+    shared
+        .stats
+        .connections_open
+        .fetch_sub(1, Ordering::Relaxed);
+}
+
+/// Reads until the first packet; it must be a CONNECT.
+async fn read_connect(
+    shared: &Shared,
+    stream: &mut TcpStream,
+    inbuf: &mut Vec<u8>,
+) -> Option<Box<Connect>> {
+    loop {
+        match decode(inbuf, Protocol::V311, shared.config.max_packet_size) {
+            Ok(Some((Packet::Connect(c), used))) => {
+                inbuf.drain(..used);
+                return Some(c);
+            }
+            Ok(Some(_)) => {
+                Stats::add(&shared.stats.protocol_errors, 1);
+                return None;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                Stats::add(&shared.stats.protocol_errors, 1);
+                if e.kind == ErrorKind::UnsupportedProtocolVersion {
+                    // Both standards: answer an unknown level with a 3.1.1 CONNACK 0x01.
+                    let _ = stream
+                        .write_all(&[0x20, 2, 0, reason::v311::UNACCEPTABLE_PROTOCOL_VERSION])
+                        .await;
+                }
+                return None;
+            }
+        }
+        stream.readable().await.ok()?;
+        inbuf.reserve(READ_CHUNK);
+        match stream.try_read_buf(inbuf) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => return None,
+        }
+    }
+}
+
+async fn connack(stream: &mut TcpStream, protocol: Protocol, code: u8, properties: Properties) {
+    let mut out = Vec::new();
+    let packet = Packet::ConnAck(ConnAck {
+        session_present: false,
+        code,
+        properties,
+    });
+    if packet.encode(protocol, &mut out).is_ok() {
+        let _ = stream.write_all(&out).await;
+    }
+}
+
+/// Authenticates the CONNECT and answers it; `None` when refused.
+async fn accept(shared: &Arc<Shared>, mut stream: TcpStream, c: Connect) -> Option<Conn> {
+    let v5 = c.protocol == Protocol::V5;
+    let refuse = |v311: u8, v5code: u8| if v5 { v5code } else { v311 };
+    if c.properties.authentication_method.is_some() {
+        let code = reason::BAD_AUTHENTICATION_METHOD;
+        connack(&mut stream, c.protocol, code, Properties::default()).await;
+        return None;
+    }
+    if c.client_id.is_empty() && !c.clean_start && !v5 {
+        let code = reason::v311::IDENTIFIER_REJECTED;
+        connack(&mut stream, c.protocol, code, Properties::default()).await;
+        return None;
+    }
+    let credential =
+        Credential::from_mqtt_connect(&c.client_id, c.username.as_deref(), c.password.as_deref());
+    let me = match shared.directory.authenticate(credential).await {
+        Ok(Some(me)) => me,
+        Ok(None) => {
+            Stats::add(&shared.stats.auth_refused, 1);
+            let code = refuse(
+                reason::v311::BAD_USER_NAME_OR_PASSWORD,
+                reason::BAD_USER_NAME_OR_PASSWORD,
+            );
+            connack(&mut stream, c.protocol, code, Properties::default()).await;
+            return None;
+        }
+        Err(_) => {
+            let code = refuse(reason::v311::SERVER_UNAVAILABLE, reason::SERVER_UNAVAILABLE);
+            connack(&mut stream, c.protocol, code, Properties::default()).await;
+            return None;
+        }
+    };
+    let config = &shared.config;
+    let conn_id = shared.hub.next_conn_id();
+    let mut properties = Properties::default();
+    let client_id = if c.client_id.is_empty() {
+        let assigned = format!("shangyun-{conn_id}");
+        properties.assigned_client_identifier = Some(assigned.clone());
+        assigned
+    } else {
+        c.client_id.clone()
+    };
+    let mut keep_alive = c.keep_alive;
+    if v5 && (keep_alive == 0 || keep_alive > config.max_keep_alive) {
+        keep_alive = config.max_keep_alive;
+        properties.server_keep_alive = Some(keep_alive);
+    }
+    if v5 {
+        properties.receive_maximum = Some(config.receive_maximum);
+        properties.maximum_qos = Some(1);
+        properties.retain_available = Some(0);
+        properties.maximum_packet_size = Some(config.max_packet_size);
+        properties.wildcard_subscription_available = Some(1);
+        properties.subscription_identifier_available = Some(0);
+        properties.shared_subscription_available = Some(0);
+        if c.properties.session_expiry_interval.unwrap_or(0) > 0 {
+            // Sessions are not kept after a disconnect.
+            properties.session_expiry_interval = Some(0);
+        }
+    }
+    let Some(owner) = points::owner(&me, &config.platform_owner) else {
+        let code = refuse(reason::v311::NOT_AUTHORIZED, reason::NOT_AUTHORIZED);
+        connack(&mut stream, c.protocol, code, Properties::default()).await;
+        return None;
+    };
+    let (tx, rx) = mpsc::channel(64);
+    let handle = ConnHandle {
+        id: conn_id,
+        tx,
+        subs: Arc::new(AtomicU8::new(0)),
+    };
+    if let Some(old) = shared.hub.take_session(&client_id, handle.clone()) {
+        Stats::add(&shared.stats.takeovers, 1);
+        if old.tx.try_send(Downlink::Kick).is_err() {
+            tokio::spawn(async move {
+                let _ = old.tx.send(Downlink::Kick).await;
+            });
+        }
+    }
+    shared.hub.route(me.id, handle.clone(), None);
+    if let Some(p) = &shared.presence {
+        p.on_connect(&me, points::now_ms());
+    }
+    connack(&mut stream, c.protocol, reason::SUCCESS, properties).await;
+    Some(Conn {
+        shared: shared.clone(),
+        stream,
+        protocol: c.protocol,
+        routed: vec![me.id],
+        me,
+        owner,
+        client_id,
+        handle,
+        rx,
+        keep_alive: Duration::from_millis(u64::from(keep_alive) * 1500),
+        out: Vec::new(),
+        pending: VecDeque::new(),
+        children: HashMap::new(),
+        last_activity: Instant::now(),
+    })
+}
+
+struct Conn {
+    shared: Arc<Shared>,
+    stream: TcpStream,
+    protocol: Protocol,
+    me: DeviceIdentity,
+    owner: Owner,
+    client_id: String,
+    handle: ConnHandle,
+    rx: mpsc::Receiver<Downlink>,
+    /// 1.5 × the keep-alive (zero: none).
+    keep_alive: Duration,
+    out: Vec<u8>,
+    pending: VecDeque<(u16, Pending)>,
+    /// A gateway's sub-devices met on this connection.
+    children: HashMap<String, DeviceIdentity>,
+    /// Devices the hub routes to this connection (itself and sub-devices).
+    routed: Vec<DeviceId>,
+    last_activity: Instant,
+}
+
+/// Resolves when the oldest pending PUBLISH may be answered: its reason code, or the store's
+/// failure.
+async fn front(pending: &mut VecDeque<(u16, Pending)>) -> Result<u8, ()> {
+    match pending.front_mut() {
+        Some((_, Pending::Durable { ack, .. })) => ack.await.map(|_| 0).map_err(|_| ()),
+        Some((_, Pending::Ready(code))) => Ok(*code),
+        None => std::future::pending().await,
+    }
+}
+
+impl Conn {
+    fn v5(&self) -> bool {
+        self.protocol == Protocol::V5
+    }
+
+    async fn run(&mut self, mut inbuf: Vec<u8>) -> Close {
+        let max_inflight = usize::from(self.shared.config.receive_maximum);
+        let timer = tokio::time::sleep(self.keep_alive.max(Duration::from_secs(1)));
+        tokio::pin!(timer);
+        // Bytes that came with the CONNECT.
+        if let Err(close) = self.handle_buffer(&mut inbuf).await {
+            return close;
+        }
+        loop {
+            if let Err(close) = self.flush().await {
+                return close;
+            }
+            let can_read = self.pending.len() < max_inflight;
+            tokio::select! {
+                biased;
+                done = front(&mut self.pending), if !self.pending.is_empty() => {
+                    if let Err(close) = self.answer_front(done) {
+                        return close;
+                    }
+                }
+                downlink = self.rx.recv() => match downlink {
+                    Some(Downlink::Publish { topic, payload }) => self.publish_out(topic, payload),
+                    Some(Downlink::Kick) => return Close::Reason(reason::SESSION_TAKEN_OVER),
+                    None => return Close::Quiet,
+                },
+                ready = self.stream.readable(), if can_read => {
+                    if ready.is_err() {
+                        return Close::Quiet;
+                    }
+                    inbuf.reserve(READ_CHUNK);
+                    match self.stream.try_read_buf(&mut inbuf) {
+                        Ok(0) => return Close::Quiet,
+                        Ok(_) => {
+                            self.last_activity = Instant::now();
+                            if let Err(close) = self.handle_buffer(&mut inbuf).await {
+                                return close;
+                            }
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                        Err(_) => return Close::Quiet,
+                    }
+                }
+                () = &mut timer, if !self.keep_alive.is_zero() => {
+                    let deadline = self.last_activity + self.keep_alive;
+                    if Instant::now() >= deadline {
+                        Stats::add(&self.shared.stats.keep_alive_timeouts, 1);
+                        return Close::Reason(reason::KEEP_ALIVE_TIMEOUT);
+                    }
+                    timer.as_mut().reset(deadline.into());
+                }
+            }
+        }
+    }
+
+    /// Writes the PUBACK of the front entry and of every entry behind it that is already
+    /// answered (one write for a whole group commit).
+    fn answer_front(&mut self, first: Result<u8, ()>) -> Result<(), Close> {
+        let mut result = first;
+        loop {
+            let Some((id, entry)) = self.pending.pop_front() else {
+                return Ok(());
+            };
+            let code = match result {
+                Ok(code) => code,
+                Err(()) => {
+                    Stats::add(&self.shared.stats.store_failures, 1);
+                    return Err(Close::Reason(reason::UNSPECIFIED_ERROR));
+                }
+            };
+            if let Pending::Durable { points, .. } = entry {
+                Stats::add(&self.shared.stats.points_durable, points);
+            }
+            self.send(Packet::PubAck(PubAck {
+                packet_id: id,
+                reason: code,
+                properties: Properties::default(),
+            }));
+            result = match self.pending.front_mut() {
+                Some((_, Pending::Ready(code))) => Ok(*code),
+                Some((_, Pending::Durable { ack, .. })) => match ack.try_result() {
+                    Some(r) => r.map(|_| 0).map_err(|_| ()),
+                    None => return Ok(()),
+                },
+                None => return Ok(()),
+            };
+        }
+    }
+
+    fn send(&mut self, packet: Packet) {
+        // Our own packets always fit the wire format.
+        let _ = packet.encode(self.protocol, &mut self.out);
+    }
+
+    fn publish_out(&mut self, topic: String, payload: Vec<u8>) {
+        self.send(Packet::Publish(Publish {
+            dup: false,
+            qos: QoS::AtMostOnce,
+            retain: false,
+            topic,
+            packet_id: 0,
+            properties: Properties::default(),
+            payload,
+        }));
+    }
+
+    async fn flush(&mut self) -> Result<(), Close> {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        if self.stream.write_all(&self.out).await.is_err() {
+            return Err(Close::Quiet);
+        }
+        self.out.clear();
+        if self.out.capacity() > READ_CHUNK {
+            self.out = Vec::new();
+        }
+        Ok(())
+    }
+
+    /// Handles every whole packet in `inbuf`, keeps the partial rest.
+    async fn handle_buffer(&mut self, inbuf: &mut Vec<u8>) -> Result<(), Close> {
+        let mut used = 0;
+        let result = loop {
+            match decode(
+                &inbuf[used..],
+                self.protocol,
+                self.shared.config.max_packet_size,
+            ) {
+                Ok(Some((packet, n))) => {
+                    used += n;
+                    if let Err(close) = self.handle(packet).await {
+                        break Err(close);
+                    }
+                }
+                Ok(None) => break Ok(()),
+                Err(e) => {
+                    Stats::add(&self.shared.stats.protocol_errors, 1);
+                    break Err(Close::Reason(e.reason_code()));
+                }
+            }
+        };
+        inbuf.drain(..used);
+        if inbuf.is_empty() {
+            *inbuf = Vec::new();
+        }
+        result
+    }
+
+    async fn handle(&mut self, packet: Packet) -> Result<(), Close> {
+        match packet {
+            Packet::Publish(p) => self.on_publish(p).await,
+            Packet::PubAck(_) => Ok(()), // for our QoS 0 downlinks there are none to match
+            Packet::Subscribe(s) => {
+                self.on_subscribe(s);
+                Ok(())
+            }
+            Packet::Unsubscribe(u) => {
+                self.on_unsubscribe(u);
+                Ok(())
+            }
+            Packet::PingReq => {
+                self.send(Packet::PingResp);
+                Ok(())
+            }
+            Packet::Disconnect(_) => Err(Close::Quiet),
+            Packet::Connect(_)
+            | Packet::ConnAck(_)
+            | Packet::SubAck(_)
+            | Packet::UnsubAck(_)
+            | Packet::PingResp
+            | Packet::Auth(_) => {
+                Stats::add(&self.shared.stats.protocol_errors, 1);
+                Err(Close::Reason(reason::PROTOCOL_ERROR))
+            }
+        }
+    }
+
+    async fn on_publish(&mut self, p: Publish) -> Result<(), Close> {
+        Stats::add(&self.shared.stats.publishes, 1);
+        if let Some(presence) = &self.shared.presence {
+            presence.on_activity(&self.me, points::now_ms());
+        }
+        let mark = self.out.len();
+        let outcome = self.route(&p.topic, &p.payload).await?;
+        let qos1 = p.qos == QoS::AtLeastOnce;
+        let entry = match outcome {
+            Outcome::Durable(ack, points) => Pending::Durable { ack, points },
+            Outcome::Done => Pending::Ready(reason::SUCCESS),
+            Outcome::Malformed => {
+                Stats::add(&self.shared.stats.malformed_payloads, 1);
+                // 3.1.1 has no negative PUBACK: the message is consumed (nothing of it is
+                // stored), so the device does not resend a poison message forever.
+                Pending::Ready(if self.v5() {
+                    reason::PAYLOAD_FORMAT_INVALID
+                } else {
+                    reason::SUCCESS
+                })
+            }
+            Outcome::NotAuthorized => {
+                Stats::add(&self.shared.stats.not_authorized, 1);
+                if !self.v5() {
+                    // 3.1.1 cannot refuse one message: close, as ThingsBoard does.
+                    return Err(Close::Quiet);
+                }
+                Pending::Ready(reason::NOT_AUTHORIZED)
+            }
+        };
+        match entry {
+            // Nothing older waits: answer now, ahead of any reply this PUBLISH produced.
+            Pending::Ready(code) if qos1 && self.pending.is_empty() => {
+                let replies = self.out.split_off(mark);
+                self.send(Packet::PubAck(PubAck {
+                    packet_id: p.packet_id,
+                    reason: code,
+                    properties: Properties::default(),
+                }));
+                self.out.extend_from_slice(&replies);
+            }
+            entry if qos1 => self.pending.push_back((p.packet_id, entry)),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn sub_bits(&self, filter: &str) -> u8 {
+        const TOPICS: &[(u8, &str, bool)] = &[
+            (sub::ATTRIBUTES, "v1/devices/me/attributes", false),
+            (
+                sub::ATTRIBUTE_RESPONSES,
+                "v1/devices/me/attributes/response/1",
+                false,
+            ),
+            (sub::RPC_REQUESTS, "v1/devices/me/rpc/request/1", false),
+            (sub::RPC_RESPONSES, "v1/devices/me/rpc/response/1", false),
+            (sub::GATEWAY_RPC, "v1/gateway/rpc", true),
+            (sub::GATEWAY_ATTRIBUTES, "v1/gateway/attributes", true),
+            (
+                sub::GATEWAY_ATTRIBUTE_RESPONSES,
+                "v1/gateway/attributes/response",
+                true,
+            ),
+        ];
+        TOPICS
+            .iter()
+            .filter(|(_, t, gw)| (!gw || self.me.is_gateway) && topic::matches(filter, t))
+            .fold(0, |bits, (b, _, _)| bits | b)
+    }
+
+    fn on_subscribe(&mut self, s: Subscribe) {
+        let mut codes = Vec::with_capacity(s.filters.len());
+        for (filter, options) in &s.filters {
+            let bits = self.sub_bits(filter);
+            if bits == 0 {
+                codes.push(if self.v5() {
+                    reason::NOT_AUTHORIZED
+                } else {
+                    0x80
+                });
+            } else {
+                self.handle.subs.fetch_or(bits, Ordering::Relaxed);
+                codes.push(options.qos as u8);
+            }
+        }
+        self.send(Packet::SubAck(SubAck {
+            packet_id: s.packet_id,
+            properties: Properties::default(),
+            codes,
+        }));
+    }
+
+    fn on_unsubscribe(&mut self, u: Unsubscribe) {
+        let mut codes = Vec::with_capacity(u.filters.len());
+        for filter in &u.filters {
+            let bits = self.sub_bits(filter);
+            let had = self.handle.subs.fetch_and(!bits, Ordering::Relaxed) & bits;
+            codes.push(if bits != 0 && had != 0 {
+                reason::SUCCESS
+            } else {
+                reason::NO_SUBSCRIPTION_EXISTED
+            });
+        }
+        self.send(Packet::UnsubAck(UnsubAck {
+            packet_id: u.packet_id,
+            properties: Properties::default(),
+            codes,
+        }));
+    }
+
+    fn append(&self, batches: Vec<Batch>) -> Result<Outcome, Close> {
+        let points: u64 = batches.iter().map(|b| b.points.len() as u64).sum();
+        if points == 0 {
+            return Ok(Outcome::Done);
+        }
+        let tsdb = &self.shared.tsdb;
+        let appended = if batches.len() == 1 {
+            tsdb.append(&batches[0])
+        } else {
+            tsdb.append_all(&batches)
+        };
+        match appended {
+            Ok(ack) => Ok(Outcome::Durable(ack, points)),
+            Err(TsdbError::Invalid(_)) => Ok(Outcome::Malformed),
+            Err(_) => {
+                Stats::add(&self.shared.stats.store_failures, 1);
+                Err(Close::Reason(reason::UNSPECIFIED_ERROR))
+            }
+        }
+    }
+
+    /// A gateway's sub-device `name`, found or created once per connection.
+    async fn child(
+        &mut self,
+        name: &str,
+        device_type: Option<&str>,
+    ) -> Result<Result<DeviceIdentity, Outcome>, Close> {
+        if let Some(c) = self.children.get(name) {
+            return Ok(Ok(c.clone()));
+        }
+        match self
+            .shared
+            .directory
+            .gateway_child(&self.me, name, device_type)
+            .await
+        {
+            Ok(child) => {
+                self.shared
+                    .hub
+                    .route(child.id, self.handle.clone(), Some(name.to_owned()));
+                self.routed.push(child.id);
+                if let Some(p) = &self.shared.presence {
+                    p.on_connect(&child, points::now_ms());
+                }
+                self.children.insert(name.to_owned(), child.clone());
+                Ok(Ok(child))
+            }
+            Err(e) => directory_outcome(e).map(Err),
+        }
+    }
+
+    /// Dispatches a PUBLISH by its ThingsBoard topic. The device acts only as itself; the
+    /// gateway topics only for a gateway, and only for its own sub-devices.
+    async fn route(&mut self, topic_name: &str, payload: &[u8]) -> Result<Outcome, Close> {
+        let limits = &self.shared.config.payload_limits;
+        let Some(topic) = tb::Topic::parse(topic_name) else {
+            return Ok(Outcome::NotAuthorized);
+        };
+        let directory = self.shared.directory.clone();
+        use tb::Topic as T;
+        if matches!(
+            topic,
+            T::GatewayConnect
+                | T::GatewayDisconnect
+                | T::GatewayTelemetry
+                | T::GatewayAttributes
+                | T::GatewayAttributeRequest
+                | T::GatewayRpc
+                | T::GatewayClaim
+        ) && !self.me.is_gateway
+        {
+            return Ok(Outcome::NotAuthorized);
+        }
+        match topic {
+            T::Telemetry => {
+                let Ok(records) = tb::decode_telemetry(payload, limits) else {
+                    return Ok(Outcome::Malformed);
+                };
+                let batch = points::batch(self.owner.clone(), &self.me, records, points::now_ms());
+                self.append(vec![batch])
+            }
+            T::Attributes => {
+                let Ok(values) = tb::decode_attributes(payload, limits) else {
+                    return Ok(Outcome::Malformed);
+                };
+                let set = directory
+                    .client_attributes_set(self.me.id, points::attributes(&values))
+                    .await;
+                done_or(set)
+            }
+            T::AttributeRequest(id) => {
+                let Ok(req) = tb::decode_attribute_request(payload, limits) else {
+                    return Ok(Outcome::Malformed);
+                };
+                let (client, shared) = key_choice(&req.client_keys, &req.shared_keys);
+                match directory.attributes_get(self.me.id, client, shared).await {
+                    Ok(set) => {
+                        let body = serde_json::to_vec(&set).unwrap_or_default();
+                        self.publish_out(format!("v1/devices/me/attributes/response/{id}"), body);
+                        Ok(Outcome::Done)
+                    }
+                    Err(e) => directory_outcome(e),
+                }
+            }
+            T::RpcResponse(id) => {
+                let Ok(json) = tb::decode_rpc_response(payload, limits) else {
+                    return Ok(Outcome::Malformed);
+                };
+                self.shared.hub.complete_rpc(self.me.id, id, json);
+                Ok(Outcome::Done)
+            }
+            T::RpcRequest(id) => {
+                let Ok(req) = tb::decode_rpc_request(payload, limits) else {
+                    return Ok(Outcome::Malformed);
+                };
+                let answer = client_rpc(&req.method);
+                self.publish_out(
+                    format!("v1/devices/me/rpc/response/{id}"),
+                    answer.to_string().into_bytes(),
+                );
+                Ok(Outcome::Done)
+            }
+            T::GatewayConnect => {
+                let Ok(d) = tb::decode_gateway_device(payload, limits) else {
+                    return Ok(Outcome::Malformed);
+                };
+                match self.child(&d.device, d.device_type.as_deref()).await? {
+                    Ok(_) => Ok(Outcome::Done),
+                    Err(outcome) => Ok(outcome),
+                }
+            }
+            T::GatewayDisconnect => {
+                let Ok(d) = tb::decode_gateway_device(payload, limits) else {
+                    return Ok(Outcome::Malformed);
+                };
+                if let Some(child) = self.children.remove(&d.device) {
+                    self.shared.hub.unroute(child.id, self.handle.id);
+                    self.routed.retain(|id| *id != child.id);
+                    if let Some(p) = &self.shared.presence {
+                        p.on_disconnect(&child, points::now_ms());
+                    }
+                }
+                Ok(Outcome::Done)
+            }
+            T::GatewayTelemetry => {
+                let Ok(devices) = tb::decode_gateway_telemetry(payload, limits) else {
+                    return Ok(Outcome::Malformed);
+                };
+                let now = points::now_ms();
+                let mut batches = Vec::with_capacity(devices.len());
+                for d in devices {
+                    let child = match self.child(&d.device, None).await? {
+                        Ok(c) => c,
+                        Err(outcome) => return Ok(outcome),
+                    };
+                    if let Some(p) = &self.shared.presence {
+                        p.on_activity(&child, now);
+                    }
+                    let Some(owner) = points::owner(&child, &self.shared.config.platform_owner)
+                    else {
+                        return Ok(Outcome::NotAuthorized);
+                    };
+                    batches.push(points::batch(owner, &child, d.records, now));
+                }
+                self.append(batches)
+            }
+            T::GatewayAttributes => {
+                let Ok(devices) = tb::decode_gateway_attributes(payload, limits) else {
+                    return Ok(Outcome::Malformed);
+                };
+                for d in devices {
+                    let child = match self.child(&d.device, None).await? {
+                        Ok(c) => c,
+                        Err(outcome) => return Ok(outcome),
+                    };
+                    let set = directory
+                        .client_attributes_set(child.id, points::attributes(&d.values))
+                        .await;
+                    if let Err(e) = set {
+                        return directory_outcome(e);
+                    }
+                }
+                Ok(Outcome::Done)
+            }
+            T::GatewayAttributeRequest => {
+                let Ok(req) = tb::decode_gateway_attribute_request(payload, limits) else {
+                    return Ok(Outcome::Malformed);
+                };
+                let child = match self.child(&req.device, None).await? {
+                    Ok(c) => c,
+                    Err(outcome) => return Ok(outcome),
+                };
+                let keys = Some(req.keys.as_slice());
+                let (client, shared) = if req.client {
+                    (keys, None)
+                } else {
+                    (None, keys)
+                };
+                match directory.attributes_get(child.id, client, shared).await {
+                    Ok(set) => {
+                        let values = if req.client { set.client } else { set.shared };
+                        let mut body = serde_json::json!({"id": req.id, "device": req.device});
+                        if req.keys.len() == 1
+                            && let Some(v) = values.get(&req.keys[0])
+                        {
+                            body["value"] = v.clone();
+                        }
+                        body["values"] = serde_json::Value::Object(values);
+                        self.publish_out(
+                            "v1/gateway/attributes/response".into(),
+                            body.to_string().into_bytes(),
+                        );
+                        Ok(Outcome::Done)
+                    }
+                    Err(e) => directory_outcome(e),
+                }
+            }
+            T::GatewayRpc => {
+                let Ok(r) = tb::decode_gateway_rpc_response(payload, limits) else {
+                    return Ok(Outcome::Malformed);
+                };
+                let child = match self.child(&r.device, None).await? {
+                    Ok(c) => c,
+                    Err(outcome) => return Ok(outcome),
+                };
+                if let Ok(id) = u64::try_from(r.id) {
+                    self.shared.hub.complete_rpc(child.id, id, r.data);
+                }
+                Ok(Outcome::Done)
+            }
+            // Claiming and provisioning are not offered on the MQTT endpoint.
+            T::Claim | T::GatewayClaim | T::Provision => Ok(Outcome::NotAuthorized),
+        }
+    }
+
+    async fn finish(mut self, end: Close) {
+        if let Close::Reason(code) = end
+            && self.v5()
+        {
+            self.send(Packet::Disconnect(Disconnect {
+                reason: code,
+                properties: Properties::default(),
+            }));
+        }
+        let _ = self.flush().await;
+        let _ = self.stream.shutdown().await;
+        self.shared
+            .hub
+            .drop_conn(&self.client_id, self.handle.id, &self.routed);
+        if let Some(p) = &self.shared.presence {
+            p.on_disconnect(&self.me, points::now_ms());
+        }
+    }
+}
+
+/// ThingsBoard attribute-request key lists: both empty means everything.
+fn key_choice<'a>(
+    client: &'a [String],
+    shared: &'a [String],
+) -> (Option<&'a [String]>, Option<&'a [String]>) {
+    let some = |k: &'a [String]| (!k.is_empty()).then_some(k);
+    (some(client), some(shared))
+}
+
+fn done_or(result: Result<(), DirectoryError>) -> Result<Outcome, Close> {
+    match result {
+        Ok(()) => Ok(Outcome::Done),
+        Err(e) => directory_outcome(e),
+    }
+}
+
+fn directory_outcome(e: DirectoryError) -> Result<Outcome, Close> {
+    match e {
+        DirectoryError::Invalid(_) => Ok(Outcome::Malformed),
+        DirectoryError::UnknownDevice(_)
+        | DirectoryError::NotAGateway(_)
+        | DirectoryError::NotYourDevice { .. } => Ok(Outcome::NotAuthorized),
+        DirectoryError::Backend(_) => Err(Close::Reason(reason::UNSPECIFIED_ERROR)),
+    }
+}
+
+/// Client-side RPC (device → platform): the methods the platform answers itself.
+fn client_rpc(method: &str) -> serde_json::Value {
+    match method {
+        "getCurrentTime" => serde_json::json!({"time": points::now_ms()}),
+        other => serde_json::json!({"error": format!("unsupported method: {other}")}),
+    }
+}

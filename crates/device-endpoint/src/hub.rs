@@ -1,0 +1,212 @@
+//! The downlink hub: which connection serves which device (a device's own connection, or the
+//! gateway connection behind which a sub-device sits), which connection holds which client id
+//! (session takeover), and RPC calls waiting for the device's answer.
+
+use parking_lot::Mutex;
+use shangyun_devices::DeviceId;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// Subscription bits a connection sets when the device subscribes (checked before sending).
+pub(crate) mod sub {
+    pub const ATTRIBUTES: u8 = 1;
+    pub const ATTRIBUTE_RESPONSES: u8 = 2;
+    pub const RPC_REQUESTS: u8 = 4;
+    pub const RPC_RESPONSES: u8 = 8;
+    pub const GATEWAY_RPC: u8 = 16;
+    pub const GATEWAY_ATTRIBUTES: u8 = 32;
+    pub const GATEWAY_ATTRIBUTE_RESPONSES: u8 = 64;
+}
+
+/// What the hub asks a connection to do.
+#[derive(Debug)]
+pub(crate) enum Downlink {
+    /// Send this PUBLISH (QoS as the device subscribed, at most 1).
+    Publish { topic: String, payload: Vec<u8> },
+    /// Another connection took over this client id: close.
+    Kick,
+}
+
+/// A connection's handle in the hub.
+#[derive(Clone)]
+pub(crate) struct ConnHandle {
+    pub id: u64,
+    pub tx: mpsc::Sender<Downlink>,
+    pub subs: Arc<AtomicU8>,
+}
+
+#[derive(Clone)]
+struct Route {
+    conn: ConnHandle,
+    /// Set when the device is a gateway's sub-device: its name on the gateway API.
+    via_gateway: Option<String>,
+}
+
+/// Why an RPC to a device failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RpcError {
+    #[error("the device is not connected")]
+    NotConnected,
+    #[error("the device has not subscribed to RPC requests")]
+    NotSubscribed,
+    #[error("the device's connection is busy")]
+    Busy,
+    #[error("the device did not answer in time")]
+    Timeout,
+    #[error("the device disconnected before answering")]
+    Disconnected,
+}
+
+/// Routes downlinks to connections. Shared by every connection and the API.
+#[derive(Default)]
+pub struct Hub {
+    routes: Mutex<HashMap<DeviceId, Route>>,
+    sessions: Mutex<HashMap<String, ConnHandle>>,
+    rpcs: Mutex<HashMap<(DeviceId, u64), oneshot::Sender<String>>>,
+    next_rpc: AtomicU64,
+    next_conn: AtomicU64,
+}
+
+impl Hub {
+    pub(crate) fn next_conn_id(&self) -> u64 {
+        self.next_conn.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Registers a session under `client_id`; returns the connection it replaces (to kick).
+    pub(crate) fn take_session(&self, client_id: &str, conn: ConnHandle) -> Option<ConnHandle> {
+        self.sessions.lock().insert(client_id.to_owned(), conn)
+    }
+
+    /// Drops the session and every route of connection `conn` (when it closes).
+    pub(crate) fn drop_conn(&self, client_id: &str, conn: u64, devices: &[DeviceId]) {
+        {
+            let mut sessions = self.sessions.lock();
+            if sessions.get(client_id).is_some_and(|c| c.id == conn) {
+                sessions.remove(client_id);
+            }
+        }
+        let mut routes = self.routes.lock();
+        for d in devices {
+            if routes.get(d).is_some_and(|r| r.conn.id == conn) {
+                routes.remove(d);
+            }
+        }
+    }
+
+    /// Routes `device` to `conn` (the newest connection of a device wins).
+    pub(crate) fn route(&self, device: DeviceId, conn: ConnHandle, via_gateway: Option<String>) {
+        self.routes
+            .lock()
+            .insert(device, Route { conn, via_gateway });
+    }
+
+    /// Removes `device`'s route if it is `conn`'s (a gateway's disconnect message).
+    pub(crate) fn unroute(&self, device: DeviceId, conn: u64) {
+        let mut routes = self.routes.lock();
+        if routes.get(&device).is_some_and(|r| r.conn.id == conn) {
+            routes.remove(&device);
+        }
+    }
+
+    /// Whether `device` has a connection now.
+    pub fn is_connected(&self, device: DeviceId) -> bool {
+        self.routes.lock().contains_key(&device)
+    }
+
+    /// Number of connected devices (sub-devices included).
+    pub fn connected_devices(&self) -> usize {
+        self.routes.lock().len()
+    }
+
+    /// Pushes shared attributes `values` (a JSON object) to `device` if it is connected and
+    /// subscribed; `false` if it was not delivered to a connection.
+    pub fn push_shared_attributes(
+        &self,
+        device: DeviceId,
+        values: &serde_json::Map<String, serde_json::Value>,
+    ) -> bool {
+        let Some(route) = self.routes.lock().get(&device).cloned() else {
+            return false;
+        };
+        let subs = route.conn.subs.load(Ordering::Relaxed);
+        let (topic, payload) = match &route.via_gateway {
+            None if subs & sub::ATTRIBUTES != 0 => (
+                "v1/devices/me/attributes".to_owned(),
+                serde_json::Value::Object(values.clone()).to_string(),
+            ),
+            Some(name) if subs & sub::GATEWAY_ATTRIBUTES != 0 => (
+                "v1/gateway/attributes".to_owned(),
+                serde_json::json!({"device": name, "data": values}).to_string(),
+            ),
+            _ => return false,
+        };
+        route
+            .conn
+            .tx
+            .try_send(Downlink::Publish {
+                topic,
+                payload: payload.into_bytes(),
+            })
+            .is_ok()
+    }
+
+    /// Server-side RPC: sends `method(params)` to the device and waits up to `timeout` for its
+    /// answer (the JSON it published on its RPC response topic). `params_json` must be JSON.
+    pub async fn rpc(
+        &self,
+        device: DeviceId,
+        method: &str,
+        params_json: &str,
+        timeout: Duration,
+    ) -> Result<String, RpcError> {
+        let route = self
+            .routes
+            .lock()
+            .get(&device)
+            .cloned()
+            .ok_or(RpcError::NotConnected)?;
+        let id = self.next_rpc.fetch_add(1, Ordering::Relaxed) + 1;
+        let params: serde_json::Value =
+            serde_json::from_str(params_json).unwrap_or(serde_json::Value::Null);
+        let subs = route.conn.subs.load(Ordering::Relaxed);
+        let (topic, payload) = match &route.via_gateway {
+            None if subs & sub::RPC_REQUESTS != 0 => (
+                format!("v1/devices/me/rpc/request/{id}"),
+                serde_json::json!({"method": method, "params": params}),
+            ),
+            Some(name) if subs & sub::GATEWAY_RPC != 0 => (
+                "v1/gateway/rpc".to_owned(),
+                serde_json::json!({"device": name, "data": {"id": id, "method": method, "params": params}}),
+            ),
+            _ => return Err(RpcError::NotSubscribed),
+        };
+        let (tx, rx) = oneshot::channel();
+        self.rpcs.lock().insert((device, id), tx);
+        let sent = route.conn.tx.try_send(Downlink::Publish {
+            topic,
+            payload: payload.to_string().into_bytes(),
+        });
+        if sent.is_err() {
+            self.rpcs.lock().remove(&(device, id));
+            return Err(RpcError::Busy);
+        }
+        let answer = tokio::time::timeout(timeout, rx).await;
+        self.rpcs.lock().remove(&(device, id));
+        match answer {
+            Ok(Ok(json)) => Ok(json),
+            Ok(Err(_)) => Err(RpcError::Disconnected),
+            Err(_) => Err(RpcError::Timeout),
+        }
+    }
+
+    /// A device's RPC answer arrived; `false` if nobody waits for it (late or unknown id).
+    pub(crate) fn complete_rpc(&self, device: DeviceId, id: u64, json: String) -> bool {
+        match self.rpcs.lock().remove(&(device, id)) {
+            Some(tx) => tx.send(json).is_ok(),
+            None => false,
+        }
+    }
+}

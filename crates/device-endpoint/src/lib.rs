@@ -1,0 +1,126 @@
+//! shangyun's MQTT device endpoint: ThingsBoard's device API over MQTT 3.1.1 and 5.0, in front
+//! of the embedded time-series store.
+//!
+//! `decode (shangyun-mqtt-codec) → authenticate (DeviceDirectory) → ThingsBoard payload
+//! (shangyun-thingsboard) → tsdb append → PUBACK when the append's durable ack resolves`.
+//!
+//! Why not an embedded broker: a QoS 1 PUBACK must mean "durable"; brokers ack on receipt. Each
+//! connection is one tokio task that keeps reading while acks are pending (up to the receive
+//! maximum) and writes PUBACKs in PUBLISH order as the store's group commits complete.
+//!
+//! The [`Hub`] routes downlinks (shared-attribute updates, server-side RPC) to the connection
+//! serving a device, directly or through its gateway.
+
+mod config;
+mod connection;
+mod hub;
+mod points;
+mod stats;
+
+pub use config::EndpointConfig;
+pub use hub::{Hub, RpcError};
+pub use stats::{Stats, StatsSnapshot};
+
+use shangyun_devices::{DeviceDirectory, presence::Presence};
+use shangyun_tsdb::Tsdb;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::{TcpListener, TcpSocket};
+
+pub(crate) struct Shared {
+    pub config: EndpointConfig,
+    pub directory: Arc<dyn DeviceDirectory>,
+    pub tsdb: Arc<Tsdb>,
+    pub hub: Hub,
+    pub stats: Stats,
+    pub presence: Option<Arc<Presence>>,
+}
+
+/// The endpoint: cheap to clone, shared by the listener task and the API.
+#[derive(Clone)]
+pub struct Endpoint {
+    shared: Arc<Shared>,
+}
+
+impl Endpoint {
+    /// An endpoint storing telemetry in `tsdb` and asking `directory` who devices are.
+    pub fn new(
+        directory: Arc<dyn DeviceDirectory>,
+        tsdb: Arc<Tsdb>,
+        config: EndpointConfig,
+        presence: Option<Arc<Presence>>,
+    ) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                config,
+                directory,
+                tsdb,
+                hub: Hub::default(),
+                stats: Stats::default(),
+                presence,
+            }),
+        }
+    }
+
+    /// Binds a listener with a backlog large enough for connection storms (4096).
+    pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+        let socket = if addr.is_ipv4() {
+            TcpSocket::new_v4()?
+        } else {
+            TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        socket.bind(addr)?;
+        socket.listen(4096)
+    }
+
+    /// Accepts connections until the task is dropped; also forwards the directory's
+    /// shared-attribute updates to connected devices.
+    pub async fn serve(&self, listener: TcpListener) {
+        let _forwarder = {
+            let shared = self.shared.clone();
+            let mut updates = shared.directory.shared_updates();
+            AbortOnDrop(tokio::spawn(async move {
+                loop {
+                    match updates.recv().await {
+                        Ok(u) => {
+                            shared.hub.push_shared_attributes(u.device, &u.values);
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                    }
+                }
+            }))
+        };
+        loop {
+            match listener.accept().await {
+                Ok((stream, _)) => {
+                    tokio::spawn(connection::serve(self.shared.clone(), stream));
+                }
+                Err(_) => {
+                    // Out of file descriptors, most likely: wait for connections to close.
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            }
+        }
+    }
+
+    /// The downlink hub (server-side RPC, shared attributes, who is connected).
+    pub fn hub(&self) -> &Hub {
+        &self.shared.hub
+    }
+
+    /// The endpoint's counters.
+    pub fn stats(&self) -> StatsSnapshot {
+        self.shared.stats.snapshot()
+    }
+}
+
+/// Stops the shared-attribute forwarder with the accept loop.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
