@@ -84,6 +84,9 @@ pub enum IssueKind {
     UnknownColumn,
     /// A header without a unit: the default unit was assumed.
     UnitAssumed,
+    /// The caller's admission rule refused the row (e.g. a region outside the importing
+    /// officer's jurisdiction): rejected.
+    OutOfScope,
 }
 
 impl IssueKind {
@@ -111,6 +114,7 @@ impl IssueKind {
             IssueKind::Unreadable => "unreadable",
             IssueKind::UnknownColumn => "unknown_column",
             IssueKind::UnitAssumed => "unit_assumed",
+            IssueKind::OutOfScope => "out_of_scope",
         }
     }
 }

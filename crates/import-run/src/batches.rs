@@ -1,0 +1,295 @@
+//! Batches of records on their way into the store, shared by the import run and
+//! `shangyun demo`: a builder that cuts the row stream into batches (never between two rows
+//! of one enterprise), and the writer that commits them through the store's import protocol
+//! with batch N+1 prepared (stored state read, values derived) while batch N is committed.
+
+use shangyun_registry::{AnnualFigures, Enterprise};
+use shangyun_store::{BatchProgress, EnterpriseRecord, Registry, StoreResult, UpsertSummary};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// Batches buffered between the reader and the writer: enough to keep both busy, few enough
+/// that memory stays bounded (a 10k-row batch is ~10 MB).
+pub const BATCHES_IN_FLIGHT: usize = 2;
+
+/// One batch: the records of a run of data rows, and where that run ends in the file.
+#[derive(Debug)]
+pub struct Batch {
+    pub records: Vec<EnterpriseRecord>,
+    /// The last data row (1-based ordinal among data rows) this batch covers.
+    pub rows_through: u64,
+    /// Rows that gave a record.
+    pub rows_ok: u64,
+    /// Rows that did not (rejected, or an identical repeat that was skipped).
+    pub rows_bad: u64,
+}
+
+/// Cuts a stream of row outcomes into [`Batch`]es of about `limit` rows.
+///
+/// A batch is closed only where the enterprise changes: the rows of one enterprise (its years)
+/// usually follow each other, and keeping them in one batch lets the store derive each
+/// enterprise once, from all its years, instead of re-deriving it in the next batch.
+pub struct BatchBuilder {
+    limit: u64,
+    current: Batch,
+    rows: u64,
+}
+
+impl BatchBuilder {
+    pub fn new(limit: u32) -> BatchBuilder {
+        BatchBuilder {
+            limit: u64::from(limit.max(1)),
+            current: empty_batch(0),
+            rows: 0,
+        }
+    }
+
+    /// Adds data row `ordinal` (its record, or `None` for a row not imported). Returns the
+    /// batch closed before this row, if one was.
+    pub fn push(
+        &mut self,
+        ordinal: u64,
+        record: Option<(Enterprise, Option<AnnualFigures>)>,
+    ) -> Option<Batch> {
+        let continues_enterprise = match (&record, self.current.records.last()) {
+            (Some((firm, _)), Some(last)) => last.enterprise.uscc == firm.uscc,
+            _ => false,
+        };
+        let closed = if self.rows >= self.limit && !continues_enterprise {
+            Some(self.take())
+        } else {
+            None
+        };
+        self.rows += 1;
+        self.current.rows_through = ordinal;
+        match record {
+            Some((firm, figures)) => {
+                self.current.rows_ok += 1;
+                self.add(firm, figures);
+            }
+            None => self.current.rows_bad += 1,
+        }
+        closed
+    }
+
+    /// The last, partly filled batch (`None` when no row was pushed since the last one).
+    pub fn finish(mut self) -> Option<Batch> {
+        (self.rows > 0).then(|| self.take())
+    }
+
+    fn take(&mut self) -> Batch {
+        self.rows = 0;
+        let through = self.current.rows_through;
+        let mut batch = std::mem::replace(&mut self.current, empty_batch(through));
+        sort_by_key_order(&mut batch.records);
+        batch
+    }
+
+    /// Merges consecutive rows of one enterprise into one record, as the store's upsert
+    /// would (the later row's identity wins, a year replaces the same year); rows of one
+    /// enterprise that are not consecutive are merged by the store.
+    fn add(&mut self, firm: Enterprise, figures: Option<AnnualFigures>) {
+        if let Some(last) = self.current.records.last_mut()
+            && last.enterprise.uscc == firm.uscc
+        {
+            last.enterprise = firm;
+            if let Some(f) = figures {
+                last.figures.retain(|old| old.year != f.year);
+                last.figures.push(f);
+            }
+            return;
+        }
+        self.current
+            .records
+            .push(EnterpriseRecord::new(firm, figures.into_iter().collect()));
+    }
+}
+
+/// Orders a batch's records by USCC, the leading key of every table the store writes: the
+/// inserts then walk each B-tree in order instead of jumping between random pages, which
+/// matters once the database outgrows the page cache. The sort is stable, so repeated rows of
+/// one enterprise keep their file order (the later still wins).
+pub fn sort_by_key_order(records: &mut [EnterpriseRecord]) {
+    records.sort_by(|a, b| a.enterprise.uscc.cmp(&b.enterprise.uscc));
+}
+
+fn empty_batch(through: u64) -> Batch {
+    Batch {
+        records: Vec::new(),
+        rows_through: through,
+        rows_ok: 0,
+        rows_bad: 0,
+    }
+}
+
+/// Where the writer's time went, for `SHANGYUN_IMPORT_TIMINGS=1`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WriterTimings {
+    /// Waiting for the reader's next batch.
+    pub waiting: Duration,
+    /// In the store (prepare and commit).
+    pub store: Duration,
+    pub batches: u64,
+}
+
+/// How the writer drives the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlap {
+    /// One `import_batch` per batch: the store reads, derives and writes under its write lock.
+    /// The reader thread still runs ahead through the channel.
+    Sequential,
+    /// Batch N+1 prepared (stored state read, values derived) while batch N is committed.
+    Pipelined,
+}
+
+impl Overlap {
+    /// `SHANGYUN_IMPORT_OVERLAP=pipelined` or `sequential` (the default: on two shared cores,
+    /// measured faster; see scripts/bench-import.sh).
+    pub fn from_env() -> Overlap {
+        match std::env::var("SHANGYUN_IMPORT_OVERLAP").as_deref() {
+            Ok("pipelined") => Overlap::Pipelined,
+            _ => Overlap::Sequential,
+        }
+    }
+}
+
+/// Commits every batch received, in order, under the import journal `import_id`.
+/// `on_commit` is called after each commit. Ends when the sender is dropped (or at the first
+/// store error; dropping the receiver then stops the sender).
+pub async fn write_batches(
+    registry: &Registry,
+    import_id: i64,
+    mut batches: mpsc::Receiver<Batch>,
+    overlap: Overlap,
+    timings: &mut WriterTimings,
+    mut on_commit: impl FnMut(&BatchProgress),
+) -> StoreResult<UpsertSummary> {
+    let mut total = UpsertSummary::default();
+    let mut ready: Option<(BatchProgress, shangyun_store::PreparedBatch)> = None;
+    loop {
+        let waited = Instant::now();
+        let Some(batch) = batches.recv().await else {
+            break;
+        };
+        timings.waiting += waited.elapsed();
+        timings.batches += 1;
+        let in_store = Instant::now();
+        let progress = BatchProgress {
+            import_id,
+            rows_through: batch.rows_through,
+            rows_ok: batch.rows_ok,
+            rows_bad: batch.rows_bad,
+        };
+        if overlap == Overlap::Sequential {
+            total.add(&registry.import_batch(&progress, &batch.records).await?);
+            timings.store += in_store.elapsed();
+            on_commit(&progress);
+            continue;
+        }
+        let prepare = registry.prepare_batch(batch.records);
+        let prepared = match ready.take() {
+            Some((committing, prepared)) => {
+                let (committed, next) =
+                    tokio::join!(registry.commit_import_batch(&committing, prepared), prepare);
+                total.add(&committed?);
+                on_commit(&committing);
+                next?
+            }
+            None => prepare.await?,
+        };
+        timings.store += in_store.elapsed();
+        ready = Some((progress, prepared));
+    }
+    if let Some((committing, prepared)) = ready {
+        let in_store = Instant::now();
+        total.add(&registry.commit_import_batch(&committing, prepared).await?);
+        timings.store += in_store.elapsed();
+        on_commit(&committing);
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(uscc: &str, year: i32) -> Option<(Enterprise, Option<AnnualFigures>)> {
+        let firm = Enterprise {
+            uscc: uscc.to_owned(),
+            name: format!("{uscc} 有限公司"),
+            registered_region: "330106".to_owned(),
+            operating_region: None,
+            industry: "6511".to_owned(),
+            founded: None,
+            contact_name: None,
+            contact_phone: None,
+            contact_email: None,
+        };
+        let figures = AnnualFigures {
+            uscc: uscc.to_owned(),
+            year,
+            ..AnnualFigures::default()
+        };
+        Some((firm, Some(figures)))
+    }
+
+    #[test]
+    fn batches_close_only_between_enterprises() {
+        let mut builder = BatchBuilder::new(2);
+        let mut closed = Vec::new();
+        let rows = [
+            row("A", 2022),
+            row("A", 2023),
+            row("A", 2024), // the limit is reached, but A goes on
+            row("B", 2024), // closes [A]
+            None,           // a bad row
+            row("C", 2023), // closes [B, bad]
+            row("C", 2023), // the same year again: replaces it
+        ];
+        for (i, r) in rows.into_iter().enumerate() {
+            closed.extend(builder.push(i as u64 + 1, r));
+        }
+        closed.extend(builder.finish());
+        type Shape<'a> = (Vec<(&'a str, usize)>, u64, u64, u64);
+        let shape: Vec<Shape> = closed
+            .iter()
+            .map(|b| {
+                (
+                    b.records
+                        .iter()
+                        .map(|r| (r.enterprise.uscc.as_str(), r.figures.len()))
+                        .collect(),
+                    b.rows_through,
+                    b.rows_ok,
+                    b.rows_bad,
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                (vec![("A", 3)], 3, 3, 0),
+                (vec![("B", 1)], 5, 1, 1),
+                (vec![("C", 1)], 7, 2, 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_run_of_bad_rows_still_makes_batches() {
+        let mut builder = BatchBuilder::new(2);
+        let mut closed = Vec::new();
+        for i in 1..=5 {
+            closed.extend(builder.push(i, None));
+        }
+        closed.extend(builder.finish());
+        let through: Vec<u64> = closed.iter().map(|b| b.rows_through).collect();
+        assert_eq!(through, vec![2, 4, 5]);
+        assert!(closed.iter().all(|b| b.records.is_empty()));
+    }
+
+    #[test]
+    fn nothing_pushed_gives_no_batch() {
+        assert!(BatchBuilder::new(10).finish().is_none());
+    }
+}
