@@ -19,8 +19,8 @@ use std::time::Instant;
 
 use shangyun_tsdb::{Config, Tsdb};
 use shangyun_tsdb_api::{Batch, Owner, Point, TelemetryStore};
-use shangyun_tsdb_postgres::{PgTsdb, points_table_bytes};
 use shangyun_tsdb_postgres::test_support::TestSchema;
+use shangyun_tsdb_postgres::{PgTsdb, points_table_bytes};
 
 const START: i64 = 1_764_547_200_000;
 
