@@ -59,14 +59,14 @@ pub(crate) async fn serve(shared: Arc<Shared>, mut stream: TcpStream) {
     let mut inbuf = Vec::new();
     let first = tokio::time::timeout(
         shared.config.connect_timeout,
-        read_connect(&shared, &mut stream, &mut inbuf),
+        Box::pin(read_connect(&shared, &mut stream, &mut inbuf)),
     )
     .await;
     if let Ok(Some(connect)) = first
-        && let Some(mut conn) = accept(&shared, stream, *connect).await
+        && let Some(mut conn) = Box::pin(accept(&shared, stream, *connect)).await
     {
         let end = conn.run(inbuf).await;
-        conn.finish(end).await;
+        Box::pin(conn.finish(end)).await;
     }
     shared
         .stats
@@ -268,11 +268,13 @@ impl Conn {
         let timer = tokio::time::sleep(self.keep_alive.max(Duration::from_secs(1)));
         tokio::pin!(timer);
         // Bytes that came with the CONNECT.
-        if let Err(close) = self.handle_buffer(&mut inbuf).await {
+        if let Err(close) = Box::pin(self.handle_buffer(&mut inbuf)).await {
             return close;
         }
         loop {
-            if let Err(close) = self.flush().await {
+            if !self.out.is_empty()
+                && let Err(close) = Box::pin(self.flush()).await
+            {
                 return close;
             }
             let can_read = self.pending.len() < max_inflight;
@@ -284,7 +286,10 @@ impl Conn {
                     }
                 }
                 downlink = self.rx.recv() => match downlink {
-                    Some(Downlink::Publish { topic, payload }) => self.publish_out(topic, payload),
+                    Some(Downlink::Publish(m)) => {
+                        let (topic, payload) = *m;
+                        self.publish_out(topic, payload);
+                    }
                     Some(Downlink::Kick) => return Close::Reason(reason::SESSION_TAKEN_OVER),
                     None => return Close::Quiet,
                 },
@@ -297,7 +302,7 @@ impl Conn {
                         Ok(0) => return Close::Quiet,
                         Ok(_) => {
                             self.last_activity = Instant::now();
-                            if let Err(close) = self.handle_buffer(&mut inbuf).await {
+                            if let Err(close) = Box::pin(self.handle_buffer(&mut inbuf)).await {
                                 return close;
                             }
                         }
@@ -446,7 +451,9 @@ impl Conn {
             presence.on_activity(&self.me, points::now_ms());
         }
         let mark = self.out.len();
-        let outcome = self.route(&p.topic, &p.payload).await?;
+        // Boxed: the routing state is large and exists only while a PUBLISH is handled; the
+        // connection's own future (what an idle connection costs) stays small.
+        let outcome = Box::pin(self.route(&p.topic, &p.payload)).await?;
         let qos1 = p.qos == QoS::AtLeastOnce;
         let entry = match outcome {
             Outcome::Durable(ack, points) => Pending::Durable { ack, points },
@@ -837,5 +844,45 @@ fn client_rpc(method: &str) -> serde_json::Value {
     match method {
         "getCurrentTime" => serde_json::json!({"time": points::now_ms()}),
         other => serde_json::json!({"error": format!("unsupported method: {other}")}),
+    }
+}
+
+#[cfg(test)]
+mod size {
+    /// The task's future is what every idle connection costs besides its socket: keep it small.
+    #[test]
+    fn connection_future_size() {
+        fn size_of<F>(_: &F) -> usize {
+            std::mem::size_of::<F>()
+        }
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("rt");
+        rt.block_on(async {
+            let dir = std::env::temp_dir().join(format!("mqtt-size-{}", std::process::id()));
+            let (tsdb, _) =
+                shangyun_tsdb::Tsdb::open(&dir, shangyun_tsdb::Config::default()).expect("tsdb");
+            let shared = std::sync::Arc::new(crate::Shared {
+                config: crate::EndpointConfig::default(),
+                directory: std::sync::Arc::new(shangyun_devices::MemoryDirectory::new()),
+                tsdb: std::sync::Arc::new(tsdb),
+                hub: crate::Hub::default(),
+                stats: crate::Stats::default(),
+                presence: None,
+            });
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let c = tokio::net::TcpStream::connect(listener.local_addr().expect("addr"))
+                .await
+                .expect("connect");
+            let fut = super::serve(shared, c);
+            let n = size_of(&fut);
+            eprintln!("connection future: {n} bytes");
+            assert!(n < 2048, "connection future is {n} bytes");
+            drop(fut);
+            let _ = std::fs::remove_dir_all(&dir);
+        });
     }
 }

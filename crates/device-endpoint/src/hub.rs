@@ -24,8 +24,9 @@ pub(crate) mod sub {
 /// What the hub asks a connection to do.
 #[derive(Debug)]
 pub(crate) enum Downlink {
-    /// Send this PUBLISH (QoS as the device subscribed, at most 1).
-    Publish { topic: String, payload: Vec<u8> },
+    /// Send this PUBLISH at QoS 0 (boxed: a channel's first block holds 32 of these per
+    /// connection, idle or not).
+    Publish(Box<(String, Vec<u8>)>),
     /// Another connection took over this client id: close.
     Kick,
 }
@@ -146,10 +147,7 @@ impl Hub {
         route
             .conn
             .tx
-            .try_send(Downlink::Publish {
-                topic,
-                payload: payload.into_bytes(),
-            })
+            .try_send(Downlink::Publish(Box::new((topic, payload.into_bytes()))))
             .is_ok()
     }
 
@@ -185,10 +183,10 @@ impl Hub {
         };
         let (tx, rx) = oneshot::channel();
         self.rpcs.lock().insert((device, id), tx);
-        let sent = route.conn.tx.try_send(Downlink::Publish {
+        let sent = route.conn.tx.try_send(Downlink::Publish(Box::new((
             topic,
-            payload: payload.to_string().into_bytes(),
-        });
+            payload.to_string().into_bytes(),
+        ))));
         if sent.is_err() {
             self.rpcs.lock().remove(&(device, id));
             return Err(RpcError::Busy);

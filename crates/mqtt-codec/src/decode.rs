@@ -176,8 +176,14 @@ fn decode_body(header: u8, body: &[u8], protocol: Protocol) -> Result<Packet, De
             let packet_id = packet_id(&mut r)?;
             let properties = props(&mut r, protocol, allowed::ACK)?;
             let codes = r.rest().to_vec();
-            if protocol == Protocol::V5 && codes.is_empty() {
-                return Err(DecodeError::protocol("UNSUBACK without codes"));
+            match protocol {
+                Protocol::V5 if codes.is_empty() => {
+                    return Err(DecodeError::protocol("UNSUBACK without codes"));
+                }
+                Protocol::V311 if !codes.is_empty() => {
+                    return Err(DecodeError::malformed("bytes after the end of the packet"));
+                }
+                _ => {}
             }
             Packet::UnsubAck(UnsubAck {
                 packet_id,

@@ -195,3 +195,12 @@ fn v5_short_forms_decode() {
         shangyun_mqtt_codec::decode(b, p, 1024)
     }
 }
+
+#[test]
+fn fuzz_findings_stay_fixed() {
+    // cargo-fuzz: a 3.1.1 UNSUBACK with codes decoded, then re-encoded without them.
+    assert_eq!(
+        kind(&[0xB0, 3, 0xB5, 0x5B, 3], Protocol::V311),
+        ErrorKind::Malformed
+    );
+}
