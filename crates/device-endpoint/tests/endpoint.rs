@@ -73,15 +73,23 @@ async fn malformed_payload_is_counted_and_the_connection_survives() {
     let mut v5 = Client::connect(f.addr, Protocol::V5, TOKEN).await;
     v5.publish("v1/devices/me/telemetry", b"{not json", 1).await;
     assert_eq!(v5.puback().await.reason, reason::PAYLOAD_FORMAT_INVALID);
-    v5.publish("v1/devices/me/telemetry", br#"{"t": 1}"#, 2)
-        .await;
+    v5.publish(
+        "v1/devices/me/telemetry",
+        br#"{"ts": 1000, "values": {"t": 1}}"#,
+        2,
+    )
+    .await;
     assert_eq!(v5.puback().await.reason, 0);
     // 3.1.1: consumed (PUBACK), nothing stored, counted; the connection goes on.
     let mut v3 = Client::connect(f.addr, Protocol::V311, TOKEN).await;
     v3.publish("v1/devices/me/telemetry", b"[1,2", 1).await;
     v3.puback().await;
-    v3.publish("v1/devices/me/telemetry", br#"{"t": 2}"#, 2)
-        .await;
+    v3.publish(
+        "v1/devices/me/telemetry",
+        br#"{"ts": 2000, "values": {"t": 2}}"#,
+        2,
+    )
+    .await;
     v3.puback().await;
     assert_eq!(f.endpoint.stats().malformed_payloads, 2);
     let t = f
