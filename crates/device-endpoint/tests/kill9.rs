@@ -48,7 +48,7 @@ async fn publisher(addr: String, device: usize, base: i64, acked: Arc<Mutex<Vec<
     let Ok(mut s) = TcpStream::connect(&addr).await else {
         return;
     };
-    let protocol = if device % 2 == 0 {
+    let protocol = if device.is_multiple_of(2) {
         Protocol::V311
     } else {
         Protocol::V5
