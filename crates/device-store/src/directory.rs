@@ -82,6 +82,17 @@ impl DeviceStore {
         Ok(None)
     }
 
+    /// Every device's identity (start-up of the runtime), by id.
+    pub async fn all_identities(&self) -> Result<Vec<DeviceIdentity>, DeviceStoreError> {
+        let rows: Vec<IdRow> = on_db!(&self.inner.db, pool => sqlx::query_as(concat!(
+            "SELECT ", id_cols!(), " FROM devices d ORDER BY d.id"
+        ))
+        .fetch_all(pool)
+        .await)
+        .map_err(|e| self.err(e))?;
+        Ok(rows.into_iter().map(identity).collect())
+    }
+
     /// The identity of device `id`.
     pub async fn identity_of(
         &self,

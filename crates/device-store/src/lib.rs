@@ -12,6 +12,7 @@ mod directory;
 mod error;
 mod manage;
 mod records;
+mod runtime;
 mod state;
 
 pub use error::{DeviceStoreError, DeviceStoreResult};
@@ -19,6 +20,7 @@ pub use records::{
     AlarmFilter, AlarmRecord, AuditRecord, CredentialKind, CredentialSpec, DeviceFilter,
     DeviceRecord, Issued, NewDeviceSpec, ProvisionKeyRecord,
 };
+pub use runtime::{DeviceRuntime, RuntimeCounters, RuntimeOptions};
 
 use db::Db;
 use parking_lot::RwLock;
