@@ -47,6 +47,10 @@ pub struct RegistryFilter {
     pub title_valid_on: Option<NaiveDate>,
     /// The year whose derived values `size_classes`, `eligible_for` and `candidate_for` read.
     pub year: Option<i32>,
+    /// The name contains this text (exact, case-sensitive substring). Three or more characters
+    /// use the name index (SQLite FTS5 trigram, PostgreSQL pg_trgm); shorter ones scan the
+    /// other conditions' rows.
+    pub name_contains: Option<String>,
 }
 
 impl RegistryFilter {
@@ -123,6 +127,10 @@ impl RegistryFilter {
                 conditions.join(" AND ")
             );
         }
+        if let Some(needle) = self.name_contains.as_deref().filter(|n| !n.is_empty()) {
+            let condition = crate::search::name_condition(&mut out, needle)?;
+            out.sql += &condition;
+        }
         if !self.holds_title.is_empty() {
             let marks: Vec<String> = self
                 .holds_title
@@ -170,7 +178,7 @@ pub(crate) enum Bind {
 pub(crate) struct Compiled {
     pub sql: String,
     pub binds: Vec<Bind>,
-    style: Placeholder,
+    pub(crate) style: Placeholder,
 }
 
 impl Compiled {
@@ -213,7 +221,7 @@ pub(crate) fn tier_from_key(key: &str) -> Option<Tier> {
 }
 
 /// `330100` → `3301`: a GB/T 2260 code names its subtree by dropping trailing `00` pairs.
-fn region_prefix(code: &str) -> StoreResult<String> {
+pub(crate) fn region_prefix(code: &str) -> StoreResult<String> {
     let code = code.trim();
     let bad = |why: &str| StoreError::InvalidFilter {
         reason: format!("region '{code}' {why}"),
@@ -257,7 +265,7 @@ fn industry_prefix(code: &str) -> StoreResult<String> {
 
 /// The smallest string greater than every string starting with `prefix` (digits only, so the
 /// last byte can simply be incremented: '9' + 1 = ':').
-fn prefix_upper_bound(prefix: &str) -> String {
+pub(crate) fn prefix_upper_bound(prefix: &str) -> String {
     let mut bytes = prefix.as_bytes().to_vec();
     if let Some(last) = bytes.last_mut() {
         *last += 1;
@@ -321,6 +329,7 @@ mod tests {
             holds_title: vec![Tier::Innovative],
             title_valid_on: NaiveDate::from_ymd_opt(2025, 1, 1),
             year: Some(2024),
+            name_contains: None,
         };
         let c = filter.compile(Placeholder::Dollar)?;
         assert_eq!(c.binds.len(), 2 + 4 + 1 + 1 + 1 + 2);

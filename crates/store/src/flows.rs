@@ -252,7 +252,7 @@ async fn load_existing<B: Backend>(
 }
 
 /// Enterprise files for `usccs` (in that order; unknown ones skipped), read in `conn`.
-async fn files_for<B: Backend>(
+pub(crate) async fn files_for<B: Backend>(
     backend: &B,
     conn: &mut Conn<B>,
     enterprises: Vec<shangyun_registry::Enterprise>,

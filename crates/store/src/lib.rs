@@ -41,6 +41,7 @@ mod postgres;
 mod records;
 mod registry;
 mod rows;
+mod search;
 mod sqlite;
 mod wire;
 
@@ -54,3 +55,4 @@ pub use records::{
     EnterpriseRecord, ImportJournal, Progress, UpsertSummary,
 };
 pub use registry::{ImportStart, OpenOptions, Registry};
+pub use search::{SearchPage, SearchRequest, Sort, SortKey};

@@ -9,12 +9,20 @@ use sqlx::SqlStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 /// (version, description, SQLite text, PostgreSQL text).
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "registry",
-    include_str!("../migrations/sqlite/0001_registry.sql"),
-    include_str!("../migrations/postgres/0001_registry.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "registry",
+        include_str!("../migrations/sqlite/0001_registry.sql"),
+        include_str!("../migrations/postgres/0001_registry.sql"),
+    ),
+    (
+        2,
+        "search",
+        include_str!("../migrations/sqlite/0002_search.sql"),
+        include_str!("../migrations/postgres/0002_search.sql"),
+    ),
+];
 
 /// The backend a migration set is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,6 +18,8 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
+mod read;
+
 pub(crate) struct PgBackend {
     pool: PgPool,
     target: String,

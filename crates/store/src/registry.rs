@@ -384,6 +384,51 @@ impl Registry {
         with_backend!(self, b => flows::classify_all(b, &self.actor, batch_size, on_progress).await)
     }
 
+    /// One page of a search: filter (name fragments included), sort and keyset cursor.
+    ///
+    /// ```
+    /// use shangyun_store::{Registry, RegistryFilter, SearchRequest, Sort, SortKey};
+    ///
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let registry = Registry::open(&dir.path().join("r.db").to_string_lossy()).await?;
+    /// let mut request = SearchRequest {
+    ///     filter: RegistryFilter { name_contains: Some("华创科技".into()), ..Default::default() },
+    ///     sort: Sort { key: SortKey::Name, descending: false },
+    ///     cursor: None,
+    ///     limit: 50,
+    /// };
+    /// loop {
+    ///     let page = registry.search(&request).await?;
+    ///     // … page.files …
+    ///     let Some(next) = page.next_cursor else { break };
+    ///     request.cursor = Some(next);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(demo())
+    /// #     .map_err(|e| std::io::Error::other(e.to_string()))?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub async fn search(
+        &self,
+        request: &crate::search::SearchRequest,
+    ) -> StoreResult<crate::search::SearchPage> {
+        with_backend!(self, b => crate::search::search(b, request).await)
+    }
+
+    /// Audit entries about enterprises registered in the subtree of `region` (a GB/T 2260
+    /// code), newest first, older than entry `before_id` when given. Registry-wide entries
+    /// (imports, classify runs) are not about one region and are left out.
+    pub async fn audit_in_region(
+        &self,
+        region: &str,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        with_backend!(self, b => crate::search::audit_in_region(b, region, before_id, limit).await)
+    }
+
     /// Audit entries, newest first.
     pub async fn audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
         with_backend!(self, b => flows::audit(b, query).await)

@@ -24,6 +24,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod read;
+
 /// Rows per multi-row `INSERT … VALUES (?, …), …` (at most 14 values each: 7,000 variables,
 /// below SQLite's 32766; a full chunk is one cached prepared statement).
 const ROWS_PER_STATEMENT: usize = 500;

@@ -1,19 +1,18 @@
 //! Registry search shared by the API and the console: parameters in, a scoped
 //! [`RegistryFilter`] and one page of summaries out.
 //!
-//! `q` is a USCC (exact) or part of a name. The store has no name index yet, so a name search
-//! scans the filtered registry in USCC order, at most [`NAME_SCAN_LIMIT`] enterprises per
-//! request, and hands back a cursor to continue.
+//! `q` is a USCC (exact) or part of a name (the store's name index). `sort` is `uscc`, `name`
+//! or `region`, `-` in front (or `order=desc`) for descending; paging is by the opaque cursor
+//! `next_after` (keyset, so every page costs the same).
 
 use crate::error::ApiError;
 use crate::labels;
 use crate::scope::Scope;
 use serde::Serialize;
 use shangyun_registry::Tier;
-use shangyun_store::{EnterpriseFile, Registry, RegistryFilter, SIZE_CLASSES};
-
-/// Enterprises scanned per request for a name search.
-pub const NAME_SCAN_LIMIT: usize = 5_000;
+use shangyun_store::{
+    EnterpriseFile, Registry, RegistryFilter, SIZE_CLASSES, SearchRequest, Sort, SortKey,
+};
 /// Page size bounds.
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
@@ -26,6 +25,7 @@ pub struct Search {
     pub after: Option<String>,
     pub limit: u32,
     pub with_total: bool,
+    pub sort: Sort,
 }
 
 /// Reads query parameters (repeated or comma-separated lists). Every problem becomes a field
@@ -37,6 +37,7 @@ pub fn parse(params: &[(String, String)], scope: &Scope) -> Result<Search, ApiEr
     };
     let mut fields: Vec<(&'static str, String)> = Vec::new();
     let mut region = None;
+    let mut descending = None;
     let list = |v: &str| -> Vec<String> {
         v.split(',')
             .map(str::trim)
@@ -47,7 +48,16 @@ pub fn parse(params: &[(String, String)], scope: &Scope) -> Result<Search, ApiEr
     for (key, value) in params {
         let value = value.trim();
         match key.as_str() {
-            "q" if !value.is_empty() => search.q = Some(value.chars().take(100).collect()),
+            "q" if !value.is_empty() => {
+                if value.chars().any(char::is_control) {
+                    fields.push((
+                        "q",
+                        "不能含控制字符 / must not contain control characters".to_owned(),
+                    ));
+                } else {
+                    search.q = Some(value.chars().take(100).collect());
+                }
+            }
             "region" if !value.is_empty() => region = Some(value.to_owned()),
             "industry" => search.filter.industries.extend(list(value)),
             "size" => {
@@ -79,9 +89,7 @@ pub fn parse(params: &[(String, String)], scope: &Scope) -> Result<Search, ApiEr
                 Ok(y) if (1949..=2100).contains(&y) => search.filter.year = Some(y),
                 _ => fields.push(("year", "须为年份 / must be a year".to_owned())),
             },
-            "after" if !value.is_empty() => {
-                search.after = Some(shangyun_rules::ids::normalize(value));
-            }
+            "after" | "cursor" if !value.is_empty() => search.after = Some(value.to_owned()),
             "limit" if !value.is_empty() => match value.parse::<u32>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => search.limit = n,
                 _ => fields.push((
@@ -89,10 +97,29 @@ pub fn parse(params: &[(String, String)], scope: &Scope) -> Result<Search, ApiEr
                     format!("须为 1 至 {MAX_LIMIT} / must be 1 to {MAX_LIMIT}"),
                 )),
             },
-            "sort" if !value.is_empty() && value != "uscc" => fields.push((
-                "sort",
-                "目前仅支持按统一社会信用代码排序 / only sort=uscc is supported".to_owned(),
-            )),
+            "sort" if !value.is_empty() => {
+                let (desc, name) = match value.strip_prefix('-') {
+                    Some(rest) => (true, rest),
+                    None => (false, value),
+                };
+                match SortKey::parse(name) {
+                    Some(key) => {
+                        search.sort.key = key;
+                        if desc {
+                            descending = Some(true);
+                        }
+                    }
+                    None => fields.push((
+                        "sort",
+                        format!("须为 uscc、name 或 region（可加前缀 -）/ must be uscc, name or region, optionally prefixed with - (got '{name}')"),
+                    )),
+                }
+            }
+            "order" if !value.is_empty() => match value {
+                "asc" => descending = descending.or(Some(false)),
+                "desc" => descending = Some(true),
+                _ => fields.push(("order", "须为 asc 或 desc / must be asc or desc".to_owned())),
+            },
             "total" => search.with_total = matches!(value, "1" | "true"),
             _ => {}
         }
@@ -107,6 +134,19 @@ pub fn parse(params: &[(String, String)], scope: &Scope) -> Result<Search, ApiEr
                 format!("'{code}' 不是 GB/T 4754-2017 代码 / is not a GB/T 4754-2017 code (2 to 4 digits)"),
             ));
         }
+    }
+    search.sort.descending = descending.unwrap_or(false);
+    // A bare USCC (the first API version's cursor) continues a USCC-ordered listing.
+    if let Some(after) = search.after.take() {
+        search.after = Some(if after.contains('.') {
+            after
+        } else {
+            format!(
+                "uscc.{}.{}.",
+                if search.sort.descending { "d" } else { "a" },
+                shangyun_rules::ids::normalize(&after)
+            )
+        });
     }
     let narrowed = scope.narrow_region(region.as_deref());
     match narrowed {
@@ -170,7 +210,7 @@ pub struct ResultPage {
     pub items: Vec<Summary>,
     /// Pass as `after` for the next page; `None` on the last.
     pub next_after: Option<String>,
-    /// How many match (only with `total=true`, and not for name searches).
+    /// How many match (only with `total=true`).
     pub total: Option<u64>,
 }
 
@@ -181,7 +221,6 @@ pub async fn run(
     search: &Search,
 ) -> Result<ResultPage, ApiError> {
     search.filter.validate()?;
-    let limit = usize::try_from(search.limit).unwrap_or(50);
     // An exact USCC: one lookup, then the same scope and filter checks as a listing.
     if let Some(uscc) = search.q.as_deref().and_then(as_uscc) {
         let items = match registry.get(&uscc).await? {
@@ -217,48 +256,25 @@ pub async fn run(
     if !matches!(scope, Scope::All | Scope::Region { .. }) {
         return Err(ApiError::out_of_scope());
     }
-    let Some(name) = name else {
-        let page = registry
-            .page(&search.filter, search.after.as_deref(), search.limit)
-            .await?;
-        let total = if search.with_total {
-            Some(registry.count(&search.filter).await?)
-        } else {
-            None
-        };
-        return Ok(ResultPage {
-            items: page.files.iter().map(Summary::of).collect(),
-            next_after: page.next_after,
-            total,
-        });
+    let mut filter = search.filter.clone();
+    filter.name_contains = name.map(str::to_owned);
+    let page = registry
+        .search(&SearchRequest {
+            filter: filter.clone(),
+            sort: search.sort,
+            cursor: search.after.clone(),
+            limit: search.limit,
+        })
+        .await?;
+    let total = if search.with_total {
+        Some(registry.count(&filter).await?)
+    } else {
+        None
     };
-    let mut items = Vec::new();
-    let mut after = search.after.clone();
-    let mut scanned = 0usize;
-    'scan: loop {
-        let page = registry.page(&search.filter, after.as_deref(), 500).await?;
-        for file in &page.files {
-            scanned += 1;
-            after = Some(file.enterprise.uscc.clone());
-            if name_matches(file, name) {
-                items.push(Summary::of(file));
-                if items.len() == limit {
-                    break 'scan;
-                }
-            }
-            if scanned >= NAME_SCAN_LIMIT {
-                break 'scan;
-            }
-        }
-        if page.next_after.is_none() {
-            after = None;
-            break;
-        }
-    }
     Ok(ResultPage {
-        items,
-        next_after: after,
-        total: None,
+        items: page.files.iter().map(Summary::of).collect(),
+        next_after: page.next_cursor,
+        total,
     })
 }
 

@@ -168,7 +168,7 @@ async fn filters_and_paging() -> TestResult {
     let (status, err) = t
         .get_json(
             Some("admin"),
-            "/api/v1/enterprises?size=tiny&limit=0&sort=name",
+            "/api/v1/enterprises?size=tiny&limit=0&sort=turnover",
         )
         .await?;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -178,6 +178,55 @@ async fn filters_and_paging() -> TestResult {
         .unwrap_or_default();
     assert_eq!(fields, vec!["size", "limit", "sort"], "{err}");
     assert!(err["message_zh"].is_string() && err["message_en"].is_string());
+    Ok(())
+}
+
+#[tokio::test]
+async fn sorted_listings_page_both_ways() -> TestResult {
+    let t = TestApp::sqlite().await?;
+    // Names in byte order: 南 (U+5357) < 杭 (U+676D); regions 320102 < 330102 < 330106.
+    for (query, want) in [
+        ("sort=name", vec![firm_c(), firm_b(), firm_a()]),
+        ("sort=-name", vec![firm_a(), firm_b(), firm_c()]),
+        ("sort=name&order=desc", vec![firm_a(), firm_b(), firm_c()]),
+        ("sort=region", vec![firm_c(), firm_b(), firm_a()]),
+        ("sort=-uscc", {
+            let mut v = vec![firm_a(), firm_b(), firm_c()];
+            v.sort();
+            v.reverse();
+            v
+        }),
+    ] {
+        let mut seen = Vec::new();
+        let mut url = format!("/api/v1/enterprises?{query}&limit=2");
+        loop {
+            let (status, page) = t.get_json(Some("admin"), &url).await?;
+            assert_eq!(status, StatusCode::OK, "{url}: {page}");
+            seen.extend(usccs(&page));
+            match page["next_after"].as_str() {
+                Some(next) => url = format!("/api/v1/enterprises?{query}&limit=2&after={next}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen, want, "{query}");
+    }
+    // A cursor from another order is refused, not misread.
+    let (_, page) = t
+        .get_json(Some("admin"), "/api/v1/enterprises?sort=name&limit=1")
+        .await?;
+    let cursor = page["next_after"].as_str().ok_or("no cursor")?.to_owned();
+    let (status, err) = t
+        .get_json(
+            Some("admin"),
+            &format!("/api/v1/enterprises?sort=region&after={cursor}"),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    // A province officer's sorted name search stays in the province.
+    let (_, page) = t
+        .get_json(Some("jiangsu"), "/api/v1/enterprises?sort=-name&q=有限公司")
+        .await?;
+    assert_eq!(usccs(&page), vec![firm_c()]);
     Ok(())
 }
 

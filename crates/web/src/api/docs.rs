@@ -80,17 +80,19 @@ fn build() -> Value {
             "/api/v1/auth/logout": {"post": op("Sign out", json!([]), json!({"204": {"description": "signed out"}}), json!({}))},
             "/api/v1/me": {"get": op("The signed-in account", json!([]), ok("200", "Me"), json!({}))},
             "/api/v1/tokens": {"post": op("Issue an API token for oneself (shown once)", json!([]), ok("201", "NewToken"), body("TokenBody"))},
-            "/api/v1/enterprises": {"get": op("Search the registry within the caller's scope, in USCC order", json!([
-                q("q", "USCC (exact) or part of the name", string.clone()),
+            "/api/v1/enterprises": {"get": op("Search the registry within the caller's scope: filters, a name fragment, a sort order, keyset paging", json!([
+                q("q", "USCC (exact) or part of the name (exact substring, at most 100 characters; 3 or more use the name index)", json!({"type": "string", "maxLength": 100})),
                 q("region", "GB/T 2260 code; its subtree (narrowed to the caller's region)", json!({"type": "string", "pattern": "^[0-9]{2}([0-9]{2}){0,2}$"})),
                 q("industry", "GB/T 4754-2017 code prefixes, comma-separated", string.clone()),
                 q("size", "size classes, comma-separated: large, medium, small, micro", string.clone()),
                 q("tier", "eligible for any of: innovative, specialized, little-giant", string.clone()),
                 q("candidate", "not ruled out for any of these tiers", string.clone()),
                 q("year", "year whose size class and verdicts are filtered (default: latest)", json!({"type": "integer", "minimum": 1949, "maximum": 2100})),
-                q("after", "cursor: next_after of the previous page", string.clone()),
+                q("after", "cursor: next_after of the previous page (same sort); a bare USCC continues a USCC-ordered listing", string.clone()),
+                q("cursor", "the same as after", string.clone()),
                 q("limit", "page size", json!({"type": "integer", "minimum": 1, "maximum": 200, "default": 50})),
-                q("sort", "only uscc", json!({"type": "string", "enum": ["uscc"]})),
+                q("sort", "order: uscc (default), name (code-point order) or region; a leading - sorts descending; USCC breaks ties", json!({"type": "string", "enum": ["uscc", "name", "region", "-uscc", "-name", "-region"]})),
+                q("order", "direction: asc (default) or desc", json!({"type": "string", "enum": ["asc", "desc"]})),
                 q("total", "also count the matches", json!({"type": "boolean"}))
             ]), ok("200", "ResultPage"), json!({}))},
             "/api/v1/enterprises/{uscc}": {"get": op("One enterprise's file (一企一档) with size and tier verdicts and their explanations", json!([

@@ -1,0 +1,77 @@
+//! PostgreSQL side of [`SearchSql`](crate::search::SearchSql): the statements `search.rs`
+//! composes, run on this backend.
+
+use super::{AUDIT_COLUMNS, ENTERPRISE_COLUMNS, PgBackend, audit_parts, bind_all, enterprise_from};
+use crate::error::StoreResult;
+use crate::filter::{Compiled, Placeholder};
+use crate::records::AuditEntry;
+use crate::rows;
+use crate::search::SearchSql;
+use shangyun_registry::Enterprise;
+use sqlx::AssertSqlSafe;
+use sqlx::postgres::PgConnection;
+
+impl SearchSql for PgBackend {
+    async fn select_tail(
+        &self,
+        conn: &mut PgConnection,
+        tail: Compiled,
+    ) -> StoreResult<Vec<Enterprise>> {
+        let columns: Vec<String> = ENTERPRISE_COLUMNS
+            .split(',')
+            .map(|c| format!("e.{}", c.trim()))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM enterprises e WHERE {}",
+            columns.join(", "),
+            tail.sql
+        );
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &tail.binds)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|row| enterprise_from(row).map_err(|e| self.err(e)))
+            .collect()
+    }
+
+    async fn audit_in_regions(
+        &self,
+        conn: &mut PgConnection,
+        lower: &str,
+        upper: &str,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let columns: Vec<String> = AUDIT_COLUMNS
+            .split(", ")
+            .map(|c| format!("a.{}", c.trim()))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM audit_log a JOIN enterprises e ON e.uscc = a.entity_key \
+             WHERE a.entity = 'enterprise' AND a.id < $1 \
+             AND e.registered_region >= $2 AND e.registered_region < $3 \
+             ORDER BY a.id DESC LIMIT $4",
+            columns.join(", ")
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(before_id.unwrap_or(i64::MAX))
+            .bind(lower)
+            .bind(upper)
+            .bind(i64::from(limit))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|row| {
+                audit_parts(row)
+                    .map_err(|e| self.err(e))
+                    .and_then(rows::AuditParts::into_entry)
+            })
+            .collect()
+    }
+
+    fn style(&self) -> Placeholder {
+        Placeholder::Dollar
+    }
+}

@@ -1,0 +1,78 @@
+//! SQLite side of [`SearchSql`](crate::search::SearchSql): the statements `search.rs`
+//! composes, run on this backend.
+
+use super::{SqliteBackend, bind_all, enterprise_from};
+use crate::error::StoreResult;
+use crate::filter::{Compiled, Placeholder};
+use crate::records::AuditEntry;
+use crate::rows;
+use crate::search::SearchSql;
+use shangyun_registry::Enterprise;
+use sqlx::sqlite::SqliteConnection;
+use sqlx::{AssertSqlSafe, Row};
+
+impl SearchSql for SqliteBackend {
+    async fn select_tail(
+        &self,
+        conn: &mut SqliteConnection,
+        tail: Compiled,
+    ) -> StoreResult<Vec<Enterprise>> {
+        let sql = format!("SELECT e.* FROM enterprises e WHERE {}", tail.sql);
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &tail.binds)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|row| enterprise_from(row).map_err(|e| self.err(e)))
+            .collect()
+    }
+
+    async fn audit_in_regions(
+        &self,
+        conn: &mut SqliteConnection,
+        lower: &str,
+        upper: &str,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        // Newest entries first, each checked against its enterprise's region: the walk stops
+        // after `limit` hits.
+        let rows = sqlx::query(
+            "SELECT a.* FROM audit_log a JOIN enterprises e ON e.uscc = a.entity_key \
+             WHERE a.entity = 'enterprise' AND a.id < ?1 \
+             AND e.registered_region >= ?2 AND e.registered_region < ?3 \
+             ORDER BY a.id DESC LIMIT ?4",
+        )
+        .bind(before_id.unwrap_or(i64::MAX))
+        .bind(lower)
+        .bind(upper)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|row| {
+                audit_parts(row)
+                    .map_err(|e| self.err(e))
+                    .and_then(rows::AuditParts::into_entry)
+            })
+            .collect()
+    }
+
+    fn style(&self) -> Placeholder {
+        Placeholder::Question
+    }
+}
+
+fn audit_parts(row: &sqlx::sqlite::SqliteRow) -> Result<rows::AuditParts, sqlx::Error> {
+    Ok(rows::AuditParts {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        entity: row.try_get("entity")?,
+        entity_key: row.try_get("entity_key")?,
+        before: row.try_get("before_json")?,
+        after: row.try_get("after_json")?,
+    })
+}
