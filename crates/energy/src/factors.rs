@@ -8,28 +8,8 @@ use serde::{Deserialize, Serialize};
 
 const BUILT_IN: &str = include_str!("../data/grid-emission-factors.toml");
 
-/// How sure the project is of a figure (standards.md: firm / likely / unsure).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    /// Official text, or several independent sources agree.
-    Firm,
-    /// One detailed source citing the official document.
-    Likely,
-    /// Thin or unconfirmed.
-    Unsure,
-}
-
-impl Confidence {
-    /// The label in English (the serialized form).
-    pub fn en(self) -> &'static str {
-        match self {
-            Confidence::Firm => "firm",
-            Confidence::Likely => "likely",
-            Confidence::Unsure => "unsure",
-        }
-    }
-}
+/// How sure the project is of a figure: the rule crates' firm / likely / unsure.
+pub use shangyun_digital::Confidence;
 
 /// How wide a factor applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

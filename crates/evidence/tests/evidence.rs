@@ -28,6 +28,17 @@ fn factory() -> Vec<DeviceFact> {
     ]
 }
 
+fn plain(devices: &[DeviceFact]) -> EvidenceInput<'_> {
+    EvidenceInput {
+        enterprise: "E",
+        now_ms: NOW,
+        devices,
+        equipment_ledger_count: None,
+        energy_before: None,
+        energy_after: None,
+    }
+}
+
 fn period(label: &str, kwh: f64, revenue: Option<f64>) -> EnergyPeriod {
     EnergyPeriod {
         label: label.into(),
@@ -63,14 +74,7 @@ fn built_in_mapping_matches_the_questionnaire() {
 #[test]
 fn networked_share_counts_production_equipment_reporting_in_the_window() {
     let devices = factory();
-    let input = EvidenceInput {
-        enterprise: "E",
-        now_ms: NOW,
-        devices: &devices,
-        equipment_ledger_count: None,
-        energy_before: None,
-        energy_after: None,
-    };
+    let input = plain(&devices);
     let e = gather(&input, Mapping::built_in().expect("mapping"));
     let a = e
         .answers
@@ -115,14 +119,7 @@ fn networked_share_counts_production_equipment_reporting_in_the_window() {
 #[test]
 fn business_links_are_those_with_a_reporting_device() {
     let devices = factory();
-    let input = EvidenceInput {
-        enterprise: "E",
-        now_ms: NOW,
-        devices: &devices,
-        equipment_ledger_count: None,
-        energy_before: None,
-        energy_after: None,
-    };
+    let input = plain(&devices);
     let e = gather(&input, Mapping::built_in().expect("mapping"));
     let a = e
         .answers
@@ -247,15 +244,7 @@ fn energy_per_revenue_before_and_after_and_the_questionnaire_scores_it_as_measur
 
 #[test]
 fn an_enterprise_without_devices_gets_no_measured_answers_and_every_reason() {
-    let input = EvidenceInput {
-        enterprise: "E",
-        now_ms: NOW,
-        devices: &[],
-        equipment_ledger_count: None,
-        energy_before: None,
-        energy_after: None,
-    };
-    let e = gather(&input, Mapping::built_in().expect("mapping"));
+    let e = gather(&plain(&[]), Mapping::built_in().expect("mapping"));
     assert!(e.answers.is_empty());
     assert_eq!(e.not_measured.len(), 3);
     let json = serde_json::to_value(&e).expect("json");

@@ -51,6 +51,35 @@ macro_rules! conformance_suite {
     };
 }
 
+/// A fresh embedded store in a temporary directory (removed on drop), for running the suite.
+pub struct EmbeddedFixture {
+    db: shangyun_tsdb::Tsdb,
+    _dir: tempfile::TempDir,
+}
+
+impl EmbeddedFixture {
+    /// Opens an empty store in a new temporary directory.
+    pub fn new() -> EmbeddedFixture {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (db, _) = shangyun_tsdb::Tsdb::open(dir.path(), shangyun_tsdb::Config::default())
+            .expect("open embedded store");
+        EmbeddedFixture { db, _dir: dir }
+    }
+}
+
+impl Default for EmbeddedFixture {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::ops::Deref for EmbeddedFixture {
+    type Target = shangyun_tsdb::Tsdb;
+    fn deref(&self) -> &shangyun_tsdb::Tsdb {
+        &self.db
+    }
+}
+
 /// 2025-12-01T00:00:00Z.
 pub const START: i64 = 1_764_547_200_000;
 const DAY: i64 = 86_400_000;

@@ -29,6 +29,7 @@ mod write;
 
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::Mutex;
@@ -60,10 +61,12 @@ pub(crate) struct Caches {
     pub days: HashSet<i64>,
 }
 
-/// The PostgreSQL telemetry store. Cheap to share behind an `Arc`; every method takes `&self`.
+/// The PostgreSQL telemetry store. Every method takes `&self`; `clone()` is cheap and shares
+/// the pool and the caches (for futures that must be `'static`).
+#[derive(Clone)]
 pub struct PgTsdb {
     pub(crate) pool: PgPool,
-    pub(crate) caches: Mutex<Caches>,
+    pub(crate) caches: Arc<Mutex<Caches>>,
 }
 
 impl std::fmt::Debug for PgTsdb {
@@ -91,7 +94,7 @@ impl PgTsdb {
         schema::create(&pool).await?;
         Ok(Self {
             pool,
-            caches: Mutex::new(Caches::default()),
+            caches: Arc::new(Mutex::new(Caches::default())),
         })
     }
 

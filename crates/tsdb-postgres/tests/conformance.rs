@@ -2,27 +2,7 @@
 //! run: the embedded store in a temp dir, PostgreSQL in a fresh schema per test.
 
 mod embedded {
-    use shangyun_tsdb::{Config, Tsdb};
-
-    pub struct Fresh {
-        db: Tsdb,
-        _dir: tempfile::TempDir,
-    }
-
-    impl std::ops::Deref for Fresh {
-        type Target = Tsdb;
-        fn deref(&self) -> &Tsdb {
-            &self.db
-        }
-    }
-
-    fn fresh() -> Fresh {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let (db, _) = Tsdb::open(dir.path(), Config::default()).expect("open");
-        Fresh { db, _dir: dir }
-    }
-
-    shangyun_tsdb_api::conformance_suite!(fresh());
+    shangyun_tsdb_api::conformance_suite!(shangyun_tsdb_api::conformance::EmbeddedFixture::new());
 }
 
 mod postgres {
