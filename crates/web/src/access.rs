@@ -66,15 +66,6 @@ impl Access {
 
 /// The middleware (installed with `route_layer`, so only matched routes reach it).
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    // Refuse an announced oversized body before reading anything.
-    let announced = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|n| n > state.options.body_limit as u64) {
-        return too_large().into_response();
-    }
     let Some(route) = request
         .extensions()
         .get::<MatchedPath>()
@@ -90,6 +81,22 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         .into_response();
     };
     let (lang, lang_from_query) = Lang::of_request(&request);
+    // Refuse an announced oversized body before reading anything (uploads have their own
+    // limit; their handler also counts what actually arrives).
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let limit = body_limit(&state, route);
+    if announced.is_some_and(|n| n > limit as u64) {
+        let error = if route.action == routes::Action::ImportEnterprises {
+            upload_too_large(limit)
+        } else {
+            too_large()
+        };
+        return refusal(route, lang, &request_uri(&request), error);
+    }
     let mut response = decide(&state, route, lang, request, next).await;
     if lang_from_query
         && let Ok(v) = HeaderValue::from_str(&format!(
@@ -210,12 +217,23 @@ async fn check_csrf(request: Request, raw: &str, limit: usize) -> Result<Request
             _ => Err(bad()),
         };
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default();
+    // An upload: the token is the form's first part; the file is not buffered.
+    if let Some(boundary) = crate::multipart_csrf::boundary(content_type) {
+        let (parts, body) = request.into_parts();
+        let (sent, body) = crate::multipart_csrf::first_field(body, &boundary, CSRF_FIELD).await;
+        return match sent {
+            Some(sent) if secret::same_token(&sent, &expected) => {
+                Ok(Request::from_parts(parts, body))
+            }
+            _ => Err(bad()),
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(bad());
     }
     let (parts, body) = request.into_parts();
@@ -229,6 +247,27 @@ async fn check_csrf(request: Request, raw: &str, limit: usize) -> Result<Request
         }
         _ => Err(bad()),
     }
+}
+
+/// The largest body `route` accepts.
+pub fn body_limit(state: &AppState, route: &Route) -> usize {
+    if route.action == routes::Action::ImportEnterprises {
+        state.options.upload_limit
+    } else {
+        state.options.body_limit
+    }
+}
+
+/// 413 for an import file over `limit` bytes, saying the limit.
+pub fn upload_too_large(limit: usize) -> ApiError {
+    let mib = limit as f64 / (1024.0 * 1024.0);
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too-large",
+        format!("文件过大：上传文件不能超过 {mib:.1} MiB，请拆分后分批导入"),
+        format!("file too large: uploads are limited to {mib:.1} MiB; split the file and import the parts"),
+    )
+    .with_field("file", format!("上限 / limit: {limit} bytes"))
 }
 
 /// 413.

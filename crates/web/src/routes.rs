@@ -34,6 +34,14 @@ pub enum Action {
     ReadEnterprise,
     /// The audit log.
     ReadAudit,
+    /// The import page (upload form, one's own jobs).
+    ViewImports,
+    /// Upload a file to import (rows outside the scope are rejected into the error report).
+    ImportEnterprises,
+    /// One's own import job: progress, counts, its error report.
+    ReadImportJob,
+    /// Download the registry (the current search filters) as XLSX or CSV.
+    ExportEnterprises,
 }
 
 /// What one role may do with one action.
@@ -66,6 +74,10 @@ pub fn rule(action: Action) -> [Permission; 5] {
         Action::ListEnterprises => [Scoped, Scoped, Scoped, Deny, Deny],
         Action::ReadEnterprise => [Scoped, Scoped, Scoped, Deny, Deny],
         Action::ReadAudit => [Scoped, Scoped, Deny, Deny, Deny],
+        Action::ViewImports => [Scoped, Scoped, Deny, Deny, Deny],
+        Action::ImportEnterprises => [Scoped, Scoped, Deny, Deny, Deny],
+        Action::ReadImportJob => [Scoped, Scoped, Deny, Deny, Deny],
+        Action::ExportEnterprises => [Scoped, Scoped, Scoped, Deny, Deny],
     }
 }
 
@@ -216,6 +228,25 @@ pub static ROUTES: &[Route] = &[
     route(Verb::Get, "/audit", Action::ReadAudit, |m| {
         on(m, console::audit::page)
     }),
+    route(Verb::Get, "/imports", Action::ViewImports, |m| {
+        on(m, console::imports::page)
+    }),
+    // The upload streams to disk under its own limit (`upload_limit`), counted by the handler.
+    route(Verb::Post, "/imports", Action::ImportEnterprises, |m| {
+        on(m, console::imports::upload).layer(axum::extract::DefaultBodyLimit::disable())
+    }),
+    route(Verb::Get, "/imports/{id}", Action::ReadImportJob, |m| {
+        on(m, console::imports::job)
+    }),
+    route(
+        Verb::Get,
+        "/imports/{id}/report",
+        Action::ReadImportJob,
+        |m| on(m, console::imports::report),
+    ),
+    route(Verb::Get, "/export", Action::ExportEnterprises, |m| {
+        on(m, console::export::download)
+    }),
 ];
 
 /// The route for a matched axum path and method.
@@ -253,6 +284,8 @@ mod tests {
             Action::ListEnterprises,
             Action::ReadEnterprise,
             Action::ReadAudit,
+            Action::ImportEnterprises,
+            Action::ExportEnterprises,
         ] {
             assert_eq!(permission(action, Role::Provider), Permission::Deny);
             assert_eq!(permission(action, Role::Expert), Permission::Deny);

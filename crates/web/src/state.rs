@@ -38,6 +38,8 @@ pub struct AppState {
     pub accounts: Accounts,
     pub throttle: Arc<Throttle>,
     pub options: Arc<WebOptions>,
+    /// Import jobs started from the console.
+    pub jobs: Arc<crate::jobs::ImportJobs>,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
             accounts: Accounts::new(db),
             throttle: Arc::new(Throttle::default()),
             options: Arc::new(options),
+            jobs: Arc::default(),
         })
     }
 }

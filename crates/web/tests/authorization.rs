@@ -8,6 +8,7 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum::routing::get;
+use shangyun_web::jobs::{JobOutcome, Phase};
 use shangyun_web::routes::{self, Permission, ROUTES, Route, Verb};
 use shangyun_web::scope::Scope;
 use support::{TestApp, TestResult, firm_a};
@@ -26,78 +27,129 @@ enum Target {
 fn sample(
     route: &Route,
     session: Option<&(String, String)>,
+    job: &str,
 ) -> Result<(Request<Body>, Target), axum::http::Error> {
     let a = firm_a();
-    let (uri, body, content_type, target): (String, Body, Option<&str>, Target) =
-        match (route.verb, route.path) {
-            (Verb::Get, "/api/v1/openapi.json")
-            | (Verb::Get, "/api/v1/docs")
-            | (Verb::Get, "/assets/htmx.min.js")
-            | (Verb::Get, "/login")
-            | (Verb::Get, "/")
-            | (Verb::Get, "/api/v1/me")
-            | (Verb::Get, "/api/v1/audit")
-            | (Verb::Get, "/audit") => (route.path.to_owned(), Body::empty(), None, Target::Own),
-            // Malformed on purpose: the layer's verdict is what is tested, not the password.
-            (Verb::Post, "/api/v1/auth/login") => (
-                route.path.to_owned(),
-                Body::from("{}"),
-                Some("application/json"),
-                Target::Own,
-            ),
-            (Verb::Post, "/login") => (
-                route.path.to_owned(),
-                Body::from("name=&password="),
-                Some("application/x-www-form-urlencoded"),
-                Target::Own,
-            ),
-            (Verb::Post, "/api/v1/auth/logout") => {
-                (route.path.to_owned(), Body::empty(), None, Target::Own)
-            }
-            (Verb::Post, "/logout") => (
-                route.path.to_owned(),
-                Body::from(format!(
-                    "csrf={}",
-                    session.map(|s| s.1.as_str()).unwrap_or("")
-                )),
-                Some("application/x-www-form-urlencoded"),
-                Target::Own,
-            ),
-            (Verb::Post, "/api/v1/tokens") => (
-                route.path.to_owned(),
-                Body::from(r#"{"label":"walk"}"#),
-                Some("application/json"),
-                Target::Own,
-            ),
-            (Verb::Get, "/api/v1/enterprises") | (Verb::Get, "/enterprises") => (
-                format!("{}?region=330000", route.path),
-                Body::empty(),
-                None,
-                Target::Region("330000"),
-            ),
-            (Verb::Get, "/api/v1/enterprises/{uscc}") | (Verb::Get, "/enterprises/{uscc}") => (
-                route.path.replace("{uscc}", &a),
-                Body::empty(),
-                None,
-                Target::Enterprise {
-                    uscc: a.clone(),
-                    region: "330106",
-                },
-            ),
-            _ => panic!("{route:?} has no sample request: add one to the authorization walk"),
-        };
+    let csrf = session.map(|s| s.1.as_str()).unwrap_or("");
+    let (uri, body, content_type, target): (String, Body, Option<&str>, Target) = match (
+        route.verb, route.path,
+    ) {
+        (Verb::Get, "/api/v1/openapi.json")
+        | (Verb::Get, "/api/v1/docs")
+        | (Verb::Get, "/assets/htmx.min.js")
+        | (Verb::Get, "/login")
+        | (Verb::Get, "/")
+        | (Verb::Get, "/api/v1/me")
+        | (Verb::Get, "/api/v1/audit")
+        | (Verb::Get, "/audit")
+        | (Verb::Get, "/imports") => (route.path.to_owned(), Body::empty(), None, Target::Own),
+        // The caller's own job (one is recorded for every account before the walk).
+        (Verb::Get, "/imports/{id}") | (Verb::Get, "/imports/{id}/report") => (
+            route.path.replace("{id}", job) + "?format=csv",
+            Body::empty(),
+            None,
+            Target::Own,
+        ),
+        // A small upload; the form token is its first part, as the console sends it.
+        (Verb::Post, "/imports") => (
+            route.path.to_owned(),
+            Body::from(format!(
+                "--B\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+                     --B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"walk.csv\"\r\n\r\n\
+                     统一社会信用代码,企业名称,注册地区划代码,行业代码\n\r\n--B--\r\n"
+            )),
+            Some("multipart/form-data; boundary=B"),
+            Target::Own,
+        ),
+        (Verb::Get, "/export") => (
+            "/export?region=330000&format=csv".to_owned(),
+            Body::empty(),
+            None,
+            Target::Region("330000"),
+        ),
+        // Malformed on purpose: the layer's verdict is what is tested, not the password.
+        (Verb::Post, "/api/v1/auth/login") => (
+            route.path.to_owned(),
+            Body::from("{}"),
+            Some("application/json"),
+            Target::Own,
+        ),
+        (Verb::Post, "/login") => (
+            route.path.to_owned(),
+            Body::from("name=&password="),
+            Some("application/x-www-form-urlencoded"),
+            Target::Own,
+        ),
+        (Verb::Post, "/api/v1/auth/logout") => {
+            (route.path.to_owned(), Body::empty(), None, Target::Own)
+        }
+        (Verb::Post, "/logout") => (
+            route.path.to_owned(),
+            Body::from(format!(
+                "csrf={}",
+                session.map(|s| s.1.as_str()).unwrap_or("")
+            )),
+            Some("application/x-www-form-urlencoded"),
+            Target::Own,
+        ),
+        (Verb::Post, "/api/v1/tokens") => (
+            route.path.to_owned(),
+            Body::from(r#"{"label":"walk"}"#),
+            Some("application/json"),
+            Target::Own,
+        ),
+        (Verb::Get, "/api/v1/enterprises") | (Verb::Get, "/enterprises") => (
+            format!("{}?region=330000", route.path),
+            Body::empty(),
+            None,
+            Target::Region("330000"),
+        ),
+        (Verb::Get, "/api/v1/enterprises/{uscc}") | (Verb::Get, "/enterprises/{uscc}") => (
+            route.path.replace("{uscc}", &a),
+            Body::empty(),
+            None,
+            Target::Enterprise {
+                uscc: a.clone(),
+                region: "330106",
+            },
+        ),
+        _ => panic!("{route:?} has no sample request: add one to the authorization walk"),
+    };
     let mut request = Request::builder().method(route.verb.as_str()).uri(uri);
     if let Some(ct) = content_type {
         request = request.header(header::CONTENT_TYPE, ct);
     }
     if let Some((cookie, csrf)) = session {
         request = request.header(header::COOKIE, cookie.as_str());
-        // Form posts carry the token in the body; everything else in the header.
-        if content_type != Some("application/x-www-form-urlencoded") {
+        // Form posts and uploads carry the token in the body; everything else in the header.
+        if !content_type.is_some_and(|c| {
+            c == "application/x-www-form-urlencoded" || c.starts_with("multipart/form-data")
+        }) {
             request = request.header("x-csrf-token", csrf.as_str());
         }
     }
     Ok((request.body(body)?, target))
+}
+
+/// A finished import job of account `owner` with a report on disk; returns its id.
+fn own_job(t: &TestApp, owner: i64, dir: &std::path::Path) -> String {
+    let id = format!("walk{owner}");
+    if t.state.jobs.get(&id, owner).is_none() {
+        let report = dir.join(format!("{id}.csv"));
+        let _ = std::fs::write(&report, "行号 Row\n");
+        let job = t
+            .state
+            .jobs
+            .add(id.clone(), owner, "walk.csv".into(), dir.to_path_buf());
+        job.update(|s| {
+            s.phase = Phase::Finished;
+            s.outcome = Some(JobOutcome {
+                report_csv: Some(report),
+                ..JobOutcome::default()
+            });
+        });
+    }
+    id
 }
 
 fn in_scope(scope: &Scope, target: &Target) -> bool {
@@ -111,10 +163,11 @@ fn in_scope(scope: &Scope, target: &Target) -> bool {
 #[tokio::test]
 async fn every_route_with_every_role_is_allowed_or_refused_as_the_table_says() -> TestResult {
     let t = TestApp::sqlite().await?;
+    let reports = tempfile::tempdir()?;
     let mut checked = 0;
     for route in ROUTES {
         // Nobody signed in.
-        let (request, _) = sample(route, None)?;
+        let (request, _) = sample(route, None, "none")?;
         let status = t.send(request).await?.status();
         if routes::is_public(route.action) {
             assert!(
@@ -127,7 +180,8 @@ async fn every_route_with_every_role_is_allowed_or_refused_as_the_table_says() -
         }
         for (name, principal) in &t.users {
             let session = t.session(name).await?;
-            let (request, target) = sample(route, Some(&session))?;
+            let job = own_job(&t, principal.id, reports.path());
+            let (request, target) = sample(route, Some(&session), &job)?;
             let response = t.send(request).await?;
             let status = response.status();
             let permission = routes::permission(route.action, principal.role);

@@ -138,8 +138,25 @@ fn results(
             serde_urlencoded::to_string(&p).unwrap_or_default()
         )
     });
+    let export_link = |format: &str| {
+        let mut p: Vec<(String, String)> = params
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "after" | "total" | "limit" | "format"))
+            .cloned()
+            .collect();
+        p.push(("format".to_owned(), format.to_owned()));
+        format!(
+            "/export?{}",
+            serde_urlencoded::to_string(&p).unwrap_or_default()
+        )
+    };
     html! {
         div #results {
+            p.export {
+                (lang.t("按当前条件导出：", "Export with these filters: "))
+                a #export-xlsx href=(export_link("xlsx")) download { "XLSX" } " · "
+                a #export-csv href=(export_link("csv")) download { "CSV" }
+            }
             p.muted {
                 @if let Some(total) = result.total {
                     (lang.t("共 ", "")) (total) (lang.t(" 家企业", " enterprises"))

@@ -50,6 +50,9 @@ pub fn shell(lang: Lang, access: Option<&Access>, title: &str, body: Markup) -> 
                     @if may(Action::ListEnterprises) {
                         a href="/enterprises" { (lang.t("企业名录", "Registry")) }
                     }
+                    @if may(Action::ViewImports) {
+                        a href="/imports" { (lang.t("导入", "Import")) }
+                    }
                     @if may(Action::ReadAudit) {
                         a href="/audit" { (lang.t("审计日志", "Audit log")) }
                     }

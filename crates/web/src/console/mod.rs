@@ -5,6 +5,8 @@ pub mod assets;
 pub mod audit;
 pub mod enterprise_file;
 pub mod enterprises;
+pub mod export;
 pub mod i18n;
+pub mod imports;
 pub mod layout;
 pub mod login;

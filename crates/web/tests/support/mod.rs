@@ -62,6 +62,8 @@ pub struct TestApp {
     /// expert.
     pub users: BTreeMap<&'static str, Principal>,
     cleanup: Cleanup,
+    /// The data directory (uploads, error reports) when the options left the default.
+    _data_dir: Option<tempfile::TempDir>,
 }
 
 enum Cleanup {
@@ -117,9 +119,17 @@ impl TestApp {
 
     async fn build(
         location: DatabaseLocation,
-        options: WebOptions,
+        mut options: WebOptions,
         cleanup: Cleanup,
     ) -> Result<TestApp, Error> {
+        // Never the working directory's ./shangyun-data.
+        let data_dir = if options.data_dir == WebOptions::default().data_dir {
+            let dir = tempfile::tempdir()?;
+            options.data_dir = dir.path().to_path_buf();
+            Some(dir)
+        } else {
+            None
+        };
         let registry = Registry::open_location(
             &location,
             &OpenOptions {
@@ -190,6 +200,7 @@ impl TestApp {
             state,
             users,
             cleanup,
+            _data_dir: data_dir,
         })
     }
 
