@@ -2,6 +2,7 @@
 
 use crate::error::DecodeError;
 use crate::limits::Limits;
+use crate::loc::Loc;
 use crate::node::Node;
 use crate::requests::key_list;
 use crate::telemetry::{TsRecord, parse, records};
@@ -136,8 +137,7 @@ pub fn decode_gateway_telemetry(
     let mut out = Vec::with_capacity(entries.len());
     for (i, (device, node)) in entries.into_iter().enumerate() {
         sub_device(&device, i + 1, limits)?;
-        let path = format!("$[{}]", quoted(&device));
-        let records = records(node, &path, limits, &mut budget)?;
+        let records = records(node, &Loc::Member(&Loc::Root, &device), limits, &mut budget)?;
         out.push(DeviceTelemetry { device, records });
     }
     Ok(out)
@@ -153,14 +153,14 @@ pub fn decode_gateway_attributes(
     let mut out = Vec::with_capacity(entries.len());
     for (i, (device, node)) in entries.into_iter().enumerate() {
         sub_device(&device, i + 1, limits)?;
-        let path = format!("$[{}]", quoted(&device));
+        let loc = Loc::Member(&Loc::Root, &device);
         let Node::Obj(attrs) = node else {
             return Err(DecodeError::shape(
-                path,
+                loc.render(),
                 "an object of attribute names to values",
             ));
         };
-        let values = key_values(attrs, &path, limits, &mut budget)?;
+        let values = key_values(attrs, &loc, limits, &mut budget)?;
         out.push(DeviceAttributes { device, values });
     }
     Ok(out)
@@ -215,10 +215,6 @@ pub fn decode_gateway_rpc_response(
     let id = request_id(&entries)?;
     let data = Node::get(&entries, "data").map_or_else(|| "null".to_owned(), Node::to_json);
     Ok(GatewayRpcResponse { device, id, data })
-}
-
-fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod encode;
 mod error;
 mod gateway;
 mod limits;
+mod loc;
 mod node;
 mod requests;
 mod telemetry;

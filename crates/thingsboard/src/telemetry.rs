@@ -3,6 +3,7 @@
 
 use crate::error::DecodeError;
 use crate::limits::Limits;
+use crate::loc::Loc;
 use crate::node::Node;
 use crate::value::{Budget, KeyValue, key_values};
 
@@ -35,7 +36,7 @@ pub struct TsRecord {
 pub fn decode_telemetry(payload: &[u8], limits: &Limits) -> Result<Vec<TsRecord>, DecodeError> {
     let root = parse(payload, limits)?;
     let mut budget = Budget::new(limits);
-    records(root, "$", limits, &mut budget)
+    records(root, &Loc::Root, limits, &mut budget)
 }
 
 /// Decodes client attributes: `{"name": value, …}`.
@@ -52,7 +53,7 @@ pub fn decode_attributes(payload: &[u8], limits: &Limits) -> Result<Vec<KeyValue
     let root = parse(payload, limits)?;
     let mut budget = Budget::new(limits);
     match root {
-        Node::Obj(entries) => key_values(entries, "$", limits, &mut budget),
+        Node::Obj(entries) => key_values(entries, &Loc::Root, limits, &mut budget),
         _ => Err(DecodeError::shape(
             "$",
             "an object of attribute names to values",
@@ -74,22 +75,22 @@ pub(crate) fn parse(payload: &[u8], limits: &Limits) -> Result<Node, DecodeError
 /// The records of a telemetry value: an object or an array of objects.
 pub(crate) fn records(
     node: Node,
-    path: &str,
+    loc: &Loc,
     limits: &Limits,
     budget: &mut Budget,
 ) -> Result<Vec<TsRecord>, DecodeError> {
     match node {
-        Node::Obj(entries) => Ok(vec![record(entries, path, limits, budget)?]),
+        Node::Obj(entries) => Ok(vec![record(entries, loc, limits, budget)?]),
         Node::Arr(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {
                 match item {
                     Node::Obj(entries) => {
-                        out.push(record(entries, &format!("{path}[{i}]"), limits, budget)?);
+                        out.push(record(entries, &Loc::Index(loc, i), limits, budget)?);
                     }
                     _ => {
                         return Err(DecodeError::shape(
-                            format!("{path}[{i}]"),
+                            Loc::Index(loc, i).render(),
                             "an object ({\"k\": v} or {\"ts\": ms, \"values\": {…}})",
                         ));
                     }
@@ -98,7 +99,7 @@ pub(crate) fn records(
             Ok(out)
         }
         _ => Err(DecodeError::shape(
-            path,
+            loc.render(),
             "an object or an array of objects ({\"k\": v} or {\"ts\": ms, \"values\": {…}})",
         )),
     }
@@ -106,7 +107,7 @@ pub(crate) fn records(
 
 fn record(
     entries: Vec<(String, Node)>,
-    path: &str,
+    loc: &Loc,
     limits: &Limits,
     budget: &mut Budget,
 ) -> Result<TsRecord, DecodeError> {
@@ -114,39 +115,42 @@ fn record(
     if !(has("ts") && has("values")) {
         return Ok(TsRecord {
             ts: None,
-            values: key_values(entries, path, limits, budget)?,
+            values: key_values(entries, loc, limits, budget)?,
         });
     }
     let mut ts = None;
     let mut values = None;
     for (key, node) in entries {
         match key.as_str() {
-            "ts" => ts = Some(timestamp(&node, path)?),
+            "ts" => ts = Some(timestamp(&node, loc)?),
             "values" => values = Some(node),
             _ => {
                 return Err(DecodeError::shape(
-                    path,
+                    loc.render(),
                     "a timestamped record with only \"ts\" and \"values\"",
                 ));
             }
         }
     }
-    let vpath = format!("{path}.values");
+    let vloc = Loc::Field(loc, "values");
     match values {
         Some(Node::Obj(entries)) => Ok(TsRecord {
             ts,
-            values: key_values(entries, &vpath, limits, budget)?,
+            values: key_values(entries, &vloc, limits, budget)?,
         }),
-        _ => Err(DecodeError::shape(vpath, "an object of keys to values")),
+        _ => Err(DecodeError::shape(
+            vloc.render(),
+            "an object of keys to values",
+        )),
     }
 }
 
 /// An integer number of milliseconds in 0..=MAX_TS.
-pub(crate) fn timestamp(node: &Node, path: &str) -> Result<i64, DecodeError> {
+pub(crate) fn timestamp(node: &Node, loc: &Loc) -> Result<i64, DecodeError> {
     match node {
         Node::Int(ts) if (0..=MAX_TS).contains(ts) => Ok(*ts),
         other => Err(DecodeError::Timestamp {
-            path: format!("{path}.ts"),
+            path: Loc::Field(loc, "ts").render(),
             got: other.to_json().chars().take(64).collect(),
         }),
     }

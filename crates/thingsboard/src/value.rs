@@ -2,6 +2,7 @@
 
 use crate::error::DecodeError;
 use crate::limits::Limits;
+use crate::loc::Loc;
 use crate::node::Node;
 
 /// A value as ThingsBoard types it. How each is stored as telemetry: `Long` and `Double` as
@@ -74,7 +75,7 @@ pub(crate) fn key_error(path: &str, key: &str, limits: &Limits) -> DecodeError {
 /// text length and depth.
 pub(crate) fn key_values(
     entries: Vec<(String, Node)>,
-    path: &str,
+    loc: &Loc,
     limits: &Limits,
     budget: &mut Budget,
 ) -> Result<Vec<KeyValue>, DecodeError> {
@@ -82,17 +83,17 @@ pub(crate) fn key_values(
     let mut out = Vec::with_capacity(entries.len());
     for (key, node) in entries {
         if !key_ok(&key, limits) {
-            return Err(key_error(path, &key, limits));
+            return Err(key_error(&loc.render(), &key, limits));
         }
-        let value = typed(node, &key, path, limits)?;
+        let value = typed(node, &key, loc, limits)?;
         out.push(KeyValue { key, value });
     }
     Ok(out)
 }
 
-fn typed(node: Node, key: &str, path: &str, limits: &Limits) -> Result<TbValue, DecodeError> {
+fn typed(node: Node, key: &str, loc: &Loc, limits: &Limits) -> Result<TbValue, DecodeError> {
     let long_text = |len: usize| DecodeError::TextTooLong {
-        path: path.to_owned(),
+        path: loc.render(),
         key: key.to_owned(),
         len,
         limit: limits.max_text_bytes,
@@ -105,7 +106,7 @@ fn typed(node: Node, key: &str, path: &str, limits: &Limits) -> Result<TbValue, 
         Node::Str(s) => TbValue::Str(s),
         Node::Null => {
             return Err(DecodeError::Null {
-                path: path.to_owned(),
+                path: loc.render(),
                 key: key.to_owned(),
             });
         }
@@ -113,7 +114,7 @@ fn typed(node: Node, key: &str, path: &str, limits: &Limits) -> Result<TbValue, 
             let depth = nested.depth();
             if depth > limits.max_depth {
                 return Err(DecodeError::TooDeep {
-                    path: format!("{path}.{key}"),
+                    path: Loc::Member(loc, key).render(),
                     depth,
                     limit: limits.max_depth,
                 });
