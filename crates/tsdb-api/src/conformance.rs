@@ -21,6 +21,7 @@ pub const CASES: &[&str] = &[
     "latest_keeps_the_newest_timestamp",
     "refused_batches_store_nothing",
     "retention_by_owner_and_key_prefix",
+    "late_and_corrected_points_after_a_flush",
 ];
 
 /// Makes one `#[tokio::test]` per conformance case; `$make` is evaluated in each test and
@@ -37,7 +38,8 @@ macro_rules! conformance_suite {
             aggregates_per_interval,
             latest_keeps_the_newest_timestamp,
             refused_batches_store_nothing,
-            retention_by_owner_and_key_prefix
+            retention_by_owner_and_key_prefix,
+            late_and_corrected_points_after_a_flush
         );
     };
     (@cases $make:expr; $($case:ident),*) => {
@@ -469,4 +471,64 @@ pub async fn retention_by_owner_and_key_prefix<S: TelemetryStore>(s: &S) {
     );
     let again = s.enforce_retention(&rules, now).await.expect("retention");
     assert_eq!(again.points_dropped, 0);
+}
+
+/// Points flushed (persisted / packed), then a correction of one of them, a late point in the
+/// same day and a redelivery: queries merge both tiers with the later write winning, before
+/// and after a second flush.
+pub async fn late_and_corrected_points_after_a_flush<S: TelemetryStore>(s: &S) {
+    let series = SeriesKey::new(8, "kwh");
+    let points: Vec<Point> = (0..1000)
+        .map(|i| Point::new("kwh", START + i * 60_000, i as f64 * 0.25))
+        .collect();
+    write(s, &[batch("E1", 8, points.clone())]).await;
+    s.flush().await.expect("flush");
+    write(
+        s,
+        &[batch(
+            "E1",
+            8,
+            vec![
+                Point::new("kwh", START + 60_000, 99.5), // correction
+                Point::new("kwh", START + 30_000, 7.0),  // late, between two flushed points
+                points[500].clone(),                     // redelivery
+            ],
+        )],
+    )
+    .await;
+    for round in 0..2 {
+        let got = s.range(&series, 0, i64::MAX).await.expect("range").points;
+        assert_eq!(got.len(), 1001, "round {round}");
+        assert_eq!(got[1], (START + 30_000, Value::F64(7.0)), "round {round}");
+        assert_eq!(got[2], (START + 60_000, Value::F64(99.5)), "round {round}");
+        assert_eq!(
+            got[501],
+            (START + 500 * 60_000, Value::F64(125.0)),
+            "round {round}"
+        );
+        let agg = s
+            .aggregate(&series, START, START + 120_000, 60_000)
+            .await
+            .expect("aggregate");
+        assert_eq!(agg.buckets.len(), 2, "round {round}");
+        assert_eq!(
+            (
+                agg.buckets[0].count,
+                agg.buckets[0].sum,
+                agg.buckets[0].last.1.clone()
+            ),
+            (2, Some(7.0), Value::F64(7.0))
+        );
+        assert_eq!((agg.buckets[1].count, agg.buckets[1].max), (1, Some(99.5)));
+        let total = s
+            .aggregate(&series, 0, i64::MAX, 1_000_000_000)
+            .await
+            .expect("aggregate");
+        assert_eq!(total.buckets.iter().map(|b| b.count).sum::<u64>(), 1001);
+        assert_eq!(
+            s.latest_value(&series).await.expect("latest"),
+            Some((START + 999 * 60_000, Value::F64(249.75)))
+        );
+        s.flush().await.expect("flush");
+    }
 }

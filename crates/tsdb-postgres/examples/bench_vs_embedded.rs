@@ -8,7 +8,8 @@
 //! ```
 //!
 //! Scenarios, each on a fresh schema / directory:
-//! * bulk: writes of 1,000 messages (3,000 points) from one writer;
+//! * bulk: writes of 1,000 messages (3,000 points) from one writer; then PostgreSQL packs the
+//!   closed days into compressed blocks (bytes per point before and after);
 //! * per message: one write per 3-point message, 32 concurrent writers (each write durable:
 //!   a PostgreSQL commit, an embedded-store WAL ack).
 //!
@@ -20,7 +21,7 @@ use std::time::Instant;
 use shangyun_tsdb::{Config, Tsdb};
 use shangyun_tsdb_api::{Batch, Owner, Point, TelemetryStore};
 use shangyun_tsdb_postgres::test_support::TestSchema;
-use shangyun_tsdb_postgres::{PgTsdb, points_table_bytes};
+use shangyun_tsdb_postgres::{PgTsdb, packed_table_bytes, points_table_bytes};
 
 const START: i64 = 1_764_547_200_000;
 
@@ -161,6 +162,30 @@ async fn main() {
         "",
         heap as f64 / points as f64,
         index as f64 / points as f64
+    );
+    // Pack the closed days into compressed blocks (what a maintenance task does hourly).
+    let t = Instant::now();
+    let report = pg
+        .pack_closed_days(START + 400 * 86_400_000)
+        .await
+        .expect("pack");
+    let pack_secs = t.elapsed().as_secs_f64();
+    sqlx::raw_sql("VACUUM ANALYZE")
+        .execute(pg.pool())
+        .await
+        .expect("vacuum");
+    let packed = packed_table_bytes(pg.pool()).await.expect("bytes");
+    row(
+        "postgres",
+        "pack closed days",
+        report.rows as usize,
+        pack_secs,
+        Some((packed, "ts_packed: heap + TOAST + indexes")),
+    );
+    println!(
+        "{:<39} {:.2} bytes/point with series, latest and partition tables",
+        "",
+        pg.stored_bytes().await.expect("bytes") as f64 / points as f64
     );
     // Redelivering everything changes nothing (and costs a read per row).
     let t = Instant::now();

@@ -20,6 +20,7 @@
 //! serialization failure is retried.
 
 mod error;
+mod pack;
 mod query;
 mod retention;
 mod schema;
@@ -36,7 +37,8 @@ use parking_lot::Mutex;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 pub use error::PgTsdbError;
-pub use schema::points_table_bytes;
+pub use pack::PackReport;
+pub use schema::{packed_table_bytes, points_table_bytes};
 pub use shangyun_tsdb_api::{RetentionSummary, StoreError, TelemetryStore};
 
 use shangyun_tsdb_api::{
@@ -98,6 +100,13 @@ impl PgTsdb {
         })
     }
 
+    /// Packs every day partition that closed before the UTC day of `now_ms` into compressed
+    /// blocks and drops it (see `src/pack.rs`). Run it from a maintenance task (hourly, say);
+    /// `flush()` runs it with the wall clock.
+    pub async fn pack_closed_days(&self, now_ms: i64) -> Result<PackReport, PgTsdbError> {
+        pack::pack_closed_days(self, now_ms).await
+    }
+
     /// The connection pool.
     pub fn pool(&self) -> &PgPool {
         &self.pool
@@ -137,6 +146,10 @@ impl TelemetryStore for PgTsdb {
     }
 
     async fn flush(&self) -> Result<(), StoreError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        self.pack_closed_days(now).await?;
         Ok(())
     }
 

@@ -59,14 +59,29 @@ pub(crate) async fn range(
     .bind(end)
     .fetch_all(&db.pool)
     .await?;
-    let mut points = Vec::with_capacity(rows.len());
+    let (mut points, corrupt_blocks) = crate::pack::packed_range(db, id, start, end).await?;
+    let packed = points.len();
+    points.reserve(rows.len());
     for r in &rows {
         let ts: i64 = r.try_get("ts")?;
         points.push((ts, value(r, id, ts, "")?));
     }
+    if packed > 0 {
+        // Packed points first, narrow rows (later writes) after: a stable sort keeps that
+        // order among equal timestamps, and the last of each run wins.
+        points.sort_by_key(|(t, _)| *t);
+        let mut out: Vec<(i64, Value)> = Vec::with_capacity(points.len());
+        for p in points {
+            match out.last_mut() {
+                Some(last) if last.0 == p.0 => *last = p,
+                _ => out.push(p),
+            }
+        }
+        points = out;
+    }
     Ok(RangeResult {
         points,
-        corrupt_blocks: 0,
+        corrupt_blocks,
     })
 }
 
@@ -106,6 +121,22 @@ pub(crate) async fn aggregate(
     let Some(id) = series_id(db, series).await? else {
         return Ok(AggregateResult::default());
     };
+    let packed: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM ts_packed WHERE series_id = $1 AND ts_min < $3 AND ts_max >= $2)",
+    )
+    .bind(id)
+    .bind(start)
+    .bind(end)
+    .fetch_one(&db.pool)
+    .await?;
+    if packed {
+        // Packed days decode here; the buckets are computed the embedded store's way.
+        let r = range(db, series, start, end).await?;
+        return Ok(AggregateResult {
+            buckets: buckets_of(r.points, interval_ms),
+            corrupt_blocks: r.corrupt_blocks,
+        });
+    }
     // Timestamps are ≥ 0 (validated), so integer division floors like the embedded store's.
     let rows = sqlx::query(AGGREGATE)
         .bind(id)
@@ -137,6 +168,43 @@ pub(crate) async fn aggregate(
         buckets,
         corrupt_blocks: 0,
     })
+}
+
+/// Buckets of sorted, unique points (the embedded store's rules: every point counted,
+/// numbers summed, epoch-aligned starts, empty buckets omitted).
+fn buckets_of(points: Vec<(i64, Value)>, interval_ms: i64) -> Vec<Bucket> {
+    let mut buckets: Vec<Bucket> = Vec::new();
+    for (ts, v) in points {
+        let start = ts.div_euclid(interval_ms) * interval_ms;
+        if buckets.last().is_none_or(|b| b.start != start) {
+            buckets.push(Bucket {
+                start,
+                count: 0,
+                numeric_count: 0,
+                min: None,
+                max: None,
+                sum: None,
+                avg: None,
+                first: (ts, v.clone()),
+                last: (ts, v.clone()),
+            });
+        }
+        let Some(b) = buckets.last_mut() else {
+            continue;
+        };
+        b.count += 1;
+        if let Some(x) = v.as_f64() {
+            b.numeric_count += 1;
+            b.min = Some(b.min.map_or(x, |m| m.min(x)));
+            b.max = Some(b.max.map_or(x, |m| m.max(x)));
+            b.sum = Some(b.sum.unwrap_or(0.0) + x);
+        }
+        b.last = (ts, v);
+    }
+    for b in &mut buckets {
+        b.avg = b.sum.map(|s| s / b.numeric_count as f64);
+    }
+    buckets
 }
 
 pub(crate) async fn latest(

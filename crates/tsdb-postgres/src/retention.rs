@@ -9,6 +9,9 @@
 //!   empty pages at the end of the file; the rest goes when the day itself expires for
 //!   everyone and its partition is dropped. (`VACUUM FULL` would shrink it now but locks the
 //!   partition while it copies; the day-partitioning keeps the amount small: one day.)
+//! * Packed days (`ts_packed`, one row per block of a series and day): the expired series'
+//!   rows are DELETEd (their TOAST chunks with them) and the table VACUUMed; the space is
+//!   reused by the next packs.
 
 use std::collections::HashMap;
 
@@ -111,6 +114,35 @@ pub(crate) async fn enforce(
             }
         }
     }
+    // Packed days: rows of compressed blocks per series and day.
+    let packed_days: Vec<i32> = sqlx::query_scalar("SELECT DISTINCT day FROM ts_packed ORDER BY 1")
+        .fetch_all(&db.pool)
+        .await?;
+    let mut packed_deleted = 0u64;
+    for day in packed_days {
+        let day_end = (i64::from(day) + 1) * DAY_MS;
+        let expired: Vec<i32> = cutoffs
+            .iter()
+            .filter(|(_, c)| **c >= day_end)
+            .map(|(id, _)| *id)
+            .collect();
+        if expired.is_empty() {
+            continue;
+        }
+        let n: Option<i64> = sqlx::query_scalar(
+            "WITH d AS (DELETE FROM ts_packed WHERE day = $1 AND series_id = ANY($2) RETURNING n)
+             SELECT sum(n)::int8 FROM d",
+        )
+        .bind(day)
+        .bind(&expired)
+        .fetch_one(&db.pool)
+        .await?;
+        packed_deleted += u64::try_from(n.unwrap_or(0)).unwrap_or(0);
+    }
+    if packed_deleted > 0 {
+        points_dropped += packed_deleted;
+        cleaned.push("ts_packed".to_owned());
+    }
     for name in &cleaned {
         // VACUUM cannot run in a transaction block; raw_sql on the pool runs it alone.
         sqlx::raw_sql(AssertSqlSafe(format!("VACUUM {name}")))
@@ -123,7 +155,7 @@ pub(crate) async fn enforce(
         bytes_before,
         bytes_after,
         detail: format!(
-            "{dropped} day partitions dropped (disk freed), expired rows deleted from {} partitions and vacuumed (space reusable)",
+            "{dropped} day partitions dropped (disk freed), expired rows deleted from {} tables and vacuumed (space reusable), {packed_deleted} of the points from packed blocks",
             cleaned.len()
         ),
     })

@@ -25,6 +25,20 @@ CREATE TABLE IF NOT EXISTS ts_points (
     s text,
     PRIMARY KEY (series_id, ts)
 ) PARTITION BY RANGE (ts);
+-- Closed days packed: one row per block of up to 16,384 points of a series within a UTC day,
+-- the embedded store's block encoding (delta-of-delta timestamps, decimal/Gorilla values,
+-- CRC32C). Already compressed: stored without pglz.
+CREATE TABLE IF NOT EXISTS ts_packed (
+    series_id int4 NOT NULL,
+    day int4 NOT NULL,
+    ts_min int8 NOT NULL,
+    ts_max int8 NOT NULL,
+    n int4 NOT NULL,
+    block bytea NOT NULL,
+    PRIMARY KEY (series_id, ts_min)
+);
+ALTER TABLE ts_packed ALTER COLUMN block SET STORAGE EXTERNAL;
+CREATE INDEX IF NOT EXISTS ts_packed_day ON ts_packed (day);
 CREATE TABLE IF NOT EXISTS ts_partitions (
     day int8 PRIMARY KEY,
     name text NOT NULL
@@ -119,11 +133,24 @@ pub(crate) async fn points_bytes(pool: &PgPool) -> Result<u64, PgTsdbError> {
 pub(crate) async fn stored_bytes(pool: &PgPool) -> Result<u64, PgTsdbError> {
     let others: i64 = sqlx::query_scalar(
         "SELECT (pg_total_relation_size('ts_series') + pg_total_relation_size('ts_latest')
-                 + pg_total_relation_size('ts_partitions'))::int8",
+                 + pg_total_relation_size('ts_partitions') + pg_total_relation_size('ts_packed'))::int8",
     )
     .fetch_one(pool)
     .await?;
     Ok(points_bytes(pool).await? + u64::try_from(others).unwrap_or(0))
+}
+
+/// Bytes of the packed table (heap, index, TOAST).
+pub async fn packed_table_bytes(pool: &PgPool) -> Result<u64, PgTsdbError> {
+    let b: i64 = sqlx::query_scalar("SELECT pg_total_relation_size('ts_packed')::int8")
+        .fetch_one(pool)
+        .await?;
+    Ok(u64::try_from(b).unwrap_or(0))
+}
+
+/// Serialises DDL between nodes (for packing, which drops partitions).
+pub(crate) async fn lock_ddl(tx: &mut sqlx::PgConnection) -> Result<(), PgTsdbError> {
+    ddl_lock(tx).await
 }
 
 /// Bytes of the points partitions, public for benchmarks.

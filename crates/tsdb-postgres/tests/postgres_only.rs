@@ -3,7 +3,7 @@
 
 use shangyun_tsdb_api::{Batch, Owner, Point, RetentionRule, SeriesKey, TelemetryStore};
 use shangyun_tsdb_postgres::test_support::TestSchema;
-use shangyun_tsdb_postgres::{PgTsdb, points_table_bytes};
+use shangyun_tsdb_postgres::{PgTsdb, packed_table_bytes, points_table_bytes};
 
 const DAY: i64 = 86_400_000;
 const START: i64 = 1_764_547_200_000; // 2025-12-01T00:00:00Z
@@ -138,4 +138,52 @@ async fn retention_for_everyone_drops_day_partitions_and_frees_disk() {
             .len(),
         1
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn packing_closed_days_keeps_every_point_and_shrinks_storage() {
+    let db = TestSchema::create(4).await.expect("schema");
+    // 3 devices × 2 days at 10 s, meter-like values; plus today's points, which stay narrow.
+    let batches: Vec<Batch> = (0..2 * 8640 * 3u64)
+        .map(|i| {
+            batch(
+                i % 3,
+                START + (i / 3) as i64 * 10_000,
+                1000.0 + (i / 3) as f64 * 0.01,
+            )
+        })
+        .collect();
+    for g in batches.chunks(1000) {
+        db.write(g).await.expect("write");
+    }
+    let now = START + 2 * DAY + 3_600_000;
+    db.write(&[batch(0, now - 1000, 5.0)]).await.expect("today");
+    let series = SeriesKey::new(0, "kwh");
+    let before_points = db.range(&series, 0, i64::MAX).await.expect("range").points;
+    let narrow = points_table_bytes(db.pool()).await.expect("bytes");
+    let report = db.pack_closed_days(now).await.expect("pack");
+    assert_eq!((report.days, report.rows), (2, 2 * 8640 * 3 * 3));
+    let after_points = db.range(&series, 0, i64::MAX).await.expect("range").points;
+    assert_eq!(before_points, after_points);
+    let packed = packed_table_bytes(db.pool()).await.expect("bytes");
+    let still_narrow = points_table_bytes(db.pool()).await.expect("bytes");
+    println!(
+        "{} points: narrow {narrow} bytes → packed {packed} bytes ({:.2} bytes/point) + today's partition {still_narrow}",
+        report.rows,
+        packed as f64 / report.rows as f64
+    );
+    assert!(packed * 10 < narrow, "{narrow} → {packed}");
+    let partitions: i64 = sqlx::query_scalar("SELECT count(*) FROM ts_partitions")
+        .fetch_one(db.pool())
+        .await
+        .expect("count");
+    assert_eq!(partitions, 1, "today's partition stays");
+    // Packing again is a no-op; aggregates over packed days match.
+    assert_eq!(db.pack_closed_days(now).await.expect("pack").days, 0);
+    let agg = db
+        .aggregate(&series, START, START + DAY, 3_600_000)
+        .await
+        .expect("aggregate");
+    assert_eq!(agg.buckets.len(), 24);
+    assert!(agg.buckets.iter().all(|b| b.count == 360));
 }
