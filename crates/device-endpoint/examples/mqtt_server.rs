@@ -46,7 +46,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let endpoint = Endpoint::new(directory, tsdb.clone(), EndpointConfig::default(), None);
+        let ingest = shangyun_ingest::Ingest::new(
+            tsdb.clone(),
+            directory,
+            shangyun_ingest::IngestConfig::default(),
+        );
+        let endpoint = Endpoint::new(ingest, EndpointConfig::default(), None);
         let listener = Endpoint::bind(addr)?;
         println!("ready {}", listener.local_addr()?);
         std::io::stdout().flush()?;

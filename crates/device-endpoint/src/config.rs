@@ -16,10 +16,6 @@ pub struct EndpointConfig {
     /// Keep-alive asked by clients above this (or 0) is replaced by it (5.0: server keep alive;
     /// a 3.1.1 client's own value is kept, 0 meaning none).
     pub max_keep_alive: u16,
-    /// Bounds for ThingsBoard payloads.
-    pub payload_limits: shangyun_thingsboard::Limits,
-    /// Owner id for devices without an enterprise (tsdb partitions by owner).
-    pub platform_owner: String,
 }
 
 impl Default for EndpointConfig {
@@ -29,8 +25,6 @@ impl Default for EndpointConfig {
             receive_maximum: 64,
             connect_timeout: Duration::from_secs(10),
             max_keep_alive: 600,
-            payload_limits: shangyun_thingsboard::Limits::default(),
-            platform_owner: "platform".into(),
         }
     }
 }

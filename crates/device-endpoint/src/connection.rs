@@ -12,13 +12,13 @@ use crate::Shared;
 use crate::hub::{ConnHandle, Downlink, sub};
 use crate::points;
 use crate::stats::Stats;
-use shangyun_devices::{Credential, DeviceId, DeviceIdentity, DirectoryError};
+use shangyun_devices::{Credential, DeviceId, DeviceIdentity};
+use shangyun_ingest::{Durable, IngestError};
 use shangyun_mqtt_codec::{
     ConnAck, Connect, Disconnect, ErrorKind, Packet, Properties, Protocol, PubAck, Publish, QoS,
     SubAck, Subscribe, UnsubAck, Unsubscribe, decode, reason, topic,
 };
 use shangyun_thingsboard as tb;
-use shangyun_tsdb::{Ack, Batch, Owner, TsdbError};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -37,13 +37,13 @@ enum Close {
 
 /// A PUBLISH awaiting its PUBACK, in arrival order.
 enum Pending {
-    Durable { ack: Ack, points: u64 },
+    Durable(Durable),
     Ready(u8),
 }
 
 /// What handling a PUBLISH came to.
 enum Outcome {
-    Durable(Ack, u64),
+    Durable(Durable),
     Done,
     Malformed,
     NotAuthorized,
@@ -186,11 +186,6 @@ async fn accept(shared: &Arc<Shared>, mut stream: TcpStream, c: Connect) -> Opti
             properties.session_expiry_interval = Some(0);
         }
     }
-    let Some(owner) = points::owner(&me, &config.platform_owner) else {
-        let code = refuse(reason::v311::NOT_AUTHORIZED, reason::NOT_AUTHORIZED);
-        connack(&mut stream, c.protocol, code, Properties::default()).await;
-        return None;
-    };
     let (tx, rx) = mpsc::channel(64);
     let handle = ConnHandle {
         id: conn_id,
@@ -216,7 +211,6 @@ async fn accept(shared: &Arc<Shared>, mut stream: TcpStream, c: Connect) -> Opti
         protocol: c.protocol,
         routed: vec![me.id],
         me,
-        owner,
         client_id,
         handle,
         rx,
@@ -233,7 +227,6 @@ struct Conn {
     stream: TcpStream,
     protocol: Protocol,
     me: DeviceIdentity,
-    owner: Owner,
     client_id: String,
     handle: ConnHandle,
     rx: mpsc::Receiver<Downlink>,
@@ -248,13 +241,36 @@ struct Conn {
     last_activity: Instant,
 }
 
-/// Resolves when the oldest pending PUBLISH may be answered: its reason code, or the store's
-/// failure.
-async fn front(pending: &mut VecDeque<(u16, Pending)>) -> Result<u8, ()> {
+/// The oldest pending PUBLISH's answer: its reason code and the points made durable, or `Err`
+/// when the store failed it (never acknowledge).
+type Answer = Result<(u8, u64), ()>;
+
+fn answer_of(result: Result<shangyun_ingest::Stored, IngestError>) -> Answer {
+    result
+        .map(|s| (reason::SUCCESS, s.points as u64))
+        .map_err(|_| ())
+}
+
+/// Resolves when the oldest pending PUBLISH may be answered.
+async fn front(pending: &mut VecDeque<(u16, Pending)>) -> Answer {
     match pending.front_mut() {
-        Some((_, Pending::Durable { ack, .. })) => ack.await.map(|_| 0).map_err(|_| ()),
-        Some((_, Pending::Ready(code))) => Ok(*code),
+        Some((_, Pending::Durable(durable))) => answer_of(durable.await),
+        Some((_, Pending::Ready(code))) => Ok((*code, 0)),
         None => std::future::pending().await,
+    }
+}
+
+/// The front's answer if it is already known (a group commit completes many at once).
+fn front_now(pending: &mut VecDeque<(u16, Pending)>) -> Option<Answer> {
+    match pending.front_mut()? {
+        (_, Pending::Ready(code)) => Some(Ok((*code, 0))),
+        (_, Pending::Durable(durable)) => {
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            match std::pin::Pin::new(durable).poll(&mut cx) {
+                std::task::Poll::Ready(r) => Some(answer_of(r)),
+                std::task::Poll::Pending => None,
+            }
+        }
     }
 }
 
@@ -324,35 +340,26 @@ impl Conn {
 
     /// Writes the PUBACK of the front entry and of every entry behind it that is already
     /// answered (one write for a whole group commit).
-    fn answer_front(&mut self, first: Result<u8, ()>) -> Result<(), Close> {
-        let mut result = first;
+    fn answer_front(&mut self, first: Answer) -> Result<(), Close> {
+        let mut answer = first;
         loop {
-            let Some((id, entry)) = self.pending.pop_front() else {
+            let Some((id, _)) = self.pending.pop_front() else {
                 return Ok(());
             };
-            let code = match result {
-                Ok(code) => code,
-                Err(()) => {
-                    Stats::add(&self.shared.stats.store_failures, 1);
-                    return Err(Close::Reason(reason::UNSPECIFIED_ERROR));
-                }
+            let Ok((code, points)) = answer else {
+                Stats::add(&self.shared.stats.store_failures, 1);
+                return Err(Close::Reason(reason::UNSPECIFIED_ERROR));
             };
-            if let Pending::Durable { points, .. } = entry {
-                Stats::add(&self.shared.stats.points_durable, points);
-            }
+            Stats::add(&self.shared.stats.points_durable, points);
             self.send(Packet::PubAck(PubAck {
                 packet_id: id,
                 reason: code,
                 properties: Properties::default(),
             }));
-            result = match self.pending.front_mut() {
-                Some((_, Pending::Ready(code))) => Ok(*code),
-                Some((_, Pending::Durable { ack, .. })) => match ack.try_result() {
-                    Some(r) => r.map(|_| 0).map_err(|_| ()),
-                    None => return Ok(()),
-                },
+            match front_now(&mut self.pending) {
+                Some(next) => answer = next,
                 None => return Ok(()),
-            };
+            }
         }
     }
 
@@ -447,16 +454,13 @@ impl Conn {
 
     async fn on_publish(&mut self, p: Publish) -> Result<(), Close> {
         Stats::add(&self.shared.stats.publishes, 1);
-        if let Some(presence) = &self.shared.presence {
-            presence.on_activity(&self.me, points::now_ms());
-        }
         let mark = self.out.len();
         // Boxed: the routing state is large and exists only while a PUBLISH is handled; the
         // connection's own future (what an idle connection costs) stays small.
         let outcome = Box::pin(self.route(&p.topic, &p.payload)).await?;
         let qos1 = p.qos == QoS::AtLeastOnce;
         let entry = match outcome {
-            Outcome::Durable(ack, points) => Pending::Durable { ack, points },
+            Outcome::Durable(durable) => Pending::Durable(durable),
             Outcome::Done => Pending::Ready(reason::SUCCESS),
             Outcome::Malformed => {
                 Stats::add(&self.shared.stats.malformed_payloads, 1);
@@ -558,65 +562,53 @@ impl Conn {
         }));
     }
 
-    fn append(&self, batches: Vec<Batch>) -> Result<Outcome, Close> {
-        let points: u64 = batches.iter().map(|b| b.points.len() as u64).sum();
-        if points == 0 {
-            return Ok(Outcome::Done);
-        }
-        let tsdb = &self.shared.tsdb;
-        let appended = if batches.len() == 1 {
-            tsdb.append(&batches[0])
-        } else {
-            tsdb.append_all(&batches)
-        };
-        match appended {
-            Ok(ack) => Ok(Outcome::Durable(ack, points)),
-            Err(TsdbError::Invalid(_)) => Ok(Outcome::Malformed),
-            Err(_) => {
-                Stats::add(&self.shared.stats.store_failures, 1);
-                Err(Close::Reason(reason::UNSPECIFIED_ERROR))
-            }
-        }
-    }
-
-    /// A gateway's sub-device `name`, found or created once per connection.
+    /// A gateway's sub-device `name` (found or created by the ingest core's cache and the
+    /// directory); routed to this connection for downlinks the first time it is met.
     async fn child(
         &mut self,
         name: &str,
         device_type: Option<&str>,
     ) -> Result<Result<DeviceIdentity, Outcome>, Close> {
-        if let Some(c) = self.children.get(name) {
+        if device_type.is_none()
+            && let Some(c) = self.children.get(name)
+        {
             return Ok(Ok(c.clone()));
         }
         match self
             .shared
-            .directory
-            .gateway_child(&self.me, name, device_type)
+            .ingest
+            .sub_device(&self.me, name, device_type)
             .await
         {
             Ok(child) => {
-                self.shared
-                    .hub
-                    .route(child.id, self.handle.clone(), Some(name.to_owned()));
-                self.routed.push(child.id);
-                if let Some(p) = &self.shared.presence {
-                    p.on_connect(&child, points::now_ms());
-                }
-                self.children.insert(name.to_owned(), child.clone());
+                self.adopt(name, &child);
                 Ok(Ok(child))
             }
-            Err(e) => directory_outcome(e).map(Err),
+            Err(e) => refused(e).map(Err),
+        }
+    }
+
+    /// Routes sub-device `child` (named `name` on the gateway API) to this connection.
+    fn adopt(&mut self, name: &str, child: &DeviceIdentity) {
+        if self
+            .children
+            .insert(name.to_owned(), child.clone())
+            .is_none()
+        {
+            self.shared
+                .hub
+                .route(child.id, self.handle.clone(), Some(name.to_owned()));
+            self.routed.push(child.id);
         }
     }
 
     /// Dispatches a PUBLISH by its ThingsBoard topic. The device acts only as itself; the
-    /// gateway topics only for a gateway, and only for its own sub-devices.
+    /// gateway topics only for a gateway, and only for its own sub-devices (the ingest core
+    /// asks the directory).
     async fn route(&mut self, topic_name: &str, payload: &[u8]) -> Result<Outcome, Close> {
-        let limits = &self.shared.config.payload_limits;
         let Some(topic) = tb::Topic::parse(topic_name) else {
             return Ok(Outcome::NotAuthorized);
         };
-        let directory = self.shared.directory.clone();
         use tb::Topic as T;
         if matches!(
             topic,
@@ -631,41 +623,42 @@ impl Conn {
         {
             return Ok(Outcome::NotAuthorized);
         }
+        let ingest = self.shared.ingest.clone();
+        let limits = ingest.limits();
+        let now = points::now_ms();
         match topic {
-            T::Telemetry => {
-                let Ok(records) = tb::decode_telemetry(payload, limits) else {
-                    return Ok(Outcome::Malformed);
-                };
-                let batch = points::batch(self.owner.clone(), &self.me, records, points::now_ms());
-                self.append(vec![batch])
-            }
-            T::Attributes => {
-                let Ok(values) = tb::decode_attributes(payload, limits) else {
-                    return Ok(Outcome::Malformed);
-                };
-                let set = directory
-                    .client_attributes_set(self.me.id, points::attributes(&values))
-                    .await;
-                done_or(set)
-            }
+            T::Telemetry => match ingest.telemetry(&self.me, payload, now) {
+                Ok(durable) => Ok(Outcome::Durable(durable)),
+                Err(e) => refused(e),
+            },
+            T::Attributes => match ingest.attributes(&self.me, payload, now).await {
+                Ok(()) => Ok(Outcome::Done),
+                Err(e) => refused(e),
+            },
             T::AttributeRequest(id) => {
                 let Ok(req) = tb::decode_attribute_request(payload, limits) else {
                     return Ok(Outcome::Malformed);
                 };
+                ingest.activity(&self.me, now);
                 let (client, shared) = key_choice(&req.client_keys, &req.shared_keys);
-                match directory.attributes_get(self.me.id, client, shared).await {
+                match ingest
+                    .directory()
+                    .attributes_get(self.me.id, client, shared)
+                    .await
+                {
                     Ok(set) => {
                         let body = serde_json::to_vec(&set).unwrap_or_default();
                         self.publish_out(format!("v1/devices/me/attributes/response/{id}"), body);
                         Ok(Outcome::Done)
                     }
-                    Err(e) => directory_outcome(e),
+                    Err(e) => refused(e.into()),
                 }
             }
             T::RpcResponse(id) => {
                 let Ok(json) = tb::decode_rpc_response(payload, limits) else {
                     return Ok(Outcome::Malformed);
                 };
+                ingest.activity(&self.me, now);
                 self.shared.hub.complete_rpc(self.me.id, id, json);
                 Ok(Outcome::Done)
             }
@@ -673,6 +666,7 @@ impl Conn {
                 let Ok(req) = tb::decode_rpc_request(payload, limits) else {
                     return Ok(Outcome::Malformed);
                 };
+                ingest.activity(&self.me, now);
                 let answer = client_rpc(&req.method);
                 self.publish_out(
                     format!("v1/devices/me/rpc/response/{id}"),
@@ -680,68 +674,31 @@ impl Conn {
                 );
                 Ok(Outcome::Done)
             }
-            T::GatewayConnect => {
-                let Ok(d) = tb::decode_gateway_device(payload, limits) else {
-                    return Ok(Outcome::Malformed);
-                };
-                match self.child(&d.device, d.device_type.as_deref()).await? {
-                    Ok(_) => Ok(Outcome::Done),
-                    Err(outcome) => Ok(outcome),
+            T::GatewayConnect => match ingest.gateway_connect(&self.me, payload, now).await {
+                Ok(child) => {
+                    let name = child.name.clone();
+                    self.adopt(&name, &child);
+                    Ok(Outcome::Done)
                 }
-            }
-            T::GatewayDisconnect => {
-                let Ok(d) = tb::decode_gateway_device(payload, limits) else {
-                    return Ok(Outcome::Malformed);
-                };
-                if let Some(child) = self.children.remove(&d.device) {
+                Err(e) => refused(e),
+            },
+            T::GatewayDisconnect => match ingest.gateway_disconnect(&self.me, payload, now).await {
+                Ok(child) => {
+                    self.children.retain(|_, c| c.id != child.id);
                     self.shared.hub.unroute(child.id, self.handle.id);
                     self.routed.retain(|id| *id != child.id);
-                    if let Some(p) = &self.shared.presence {
-                        p.on_disconnect(&child, points::now_ms());
-                    }
+                    Ok(Outcome::Done)
                 }
-                Ok(Outcome::Done)
-            }
-            T::GatewayTelemetry => {
-                let Ok(devices) = tb::decode_gateway_telemetry(payload, limits) else {
-                    return Ok(Outcome::Malformed);
-                };
-                let now = points::now_ms();
-                let mut batches = Vec::with_capacity(devices.len());
-                for d in devices {
-                    let child = match self.child(&d.device, None).await? {
-                        Ok(c) => c,
-                        Err(outcome) => return Ok(outcome),
-                    };
-                    if let Some(p) = &self.shared.presence {
-                        p.on_activity(&child, now);
-                    }
-                    let Some(owner) = points::owner(&child, &self.shared.config.platform_owner)
-                    else {
-                        return Ok(Outcome::NotAuthorized);
-                    };
-                    batches.push(points::batch(owner, &child, d.records, now));
-                }
-                self.append(batches)
-            }
-            T::GatewayAttributes => {
-                let Ok(devices) = tb::decode_gateway_attributes(payload, limits) else {
-                    return Ok(Outcome::Malformed);
-                };
-                for d in devices {
-                    let child = match self.child(&d.device, None).await? {
-                        Ok(c) => c,
-                        Err(outcome) => return Ok(outcome),
-                    };
-                    let set = directory
-                        .client_attributes_set(child.id, points::attributes(&d.values))
-                        .await;
-                    if let Err(e) = set {
-                        return directory_outcome(e);
-                    }
-                }
-                Ok(Outcome::Done)
-            }
+                Err(e) => refused(e),
+            },
+            T::GatewayTelemetry => match ingest.gateway_telemetry(&self.me, payload, now).await {
+                Ok(durable) => Ok(Outcome::Durable(durable)),
+                Err(e) => refused(e),
+            },
+            T::GatewayAttributes => match ingest.gateway_attributes(&self.me, payload, now).await {
+                Ok(()) => Ok(Outcome::Done),
+                Err(e) => refused(e),
+            },
             T::GatewayAttributeRequest => {
                 let Ok(req) = tb::decode_gateway_attribute_request(payload, limits) else {
                     return Ok(Outcome::Malformed);
@@ -750,13 +707,18 @@ impl Conn {
                     Ok(c) => c,
                     Err(outcome) => return Ok(outcome),
                 };
+                ingest.activity(&child, now);
                 let keys = Some(req.keys.as_slice());
                 let (client, shared) = if req.client {
                     (keys, None)
                 } else {
                     (None, keys)
                 };
-                match directory.attributes_get(child.id, client, shared).await {
+                match ingest
+                    .directory()
+                    .attributes_get(child.id, client, shared)
+                    .await
+                {
                     Ok(set) => {
                         let values = if req.client { set.client } else { set.shared };
                         let mut body = serde_json::json!({"id": req.id, "device": req.device});
@@ -772,7 +734,7 @@ impl Conn {
                         );
                         Ok(Outcome::Done)
                     }
-                    Err(e) => directory_outcome(e),
+                    Err(e) => refused(e.into()),
                 }
             }
             T::GatewayRpc => {
@@ -783,6 +745,7 @@ impl Conn {
                     Ok(c) => c,
                     Err(outcome) => return Ok(outcome),
                 };
+                ingest.activity(&child, now);
                 if let Ok(id) = u64::try_from(r.id) {
                     self.shared.hub.complete_rpc(child.id, id, r.data);
                 }
@@ -822,20 +785,20 @@ fn key_choice<'a>(
     (some(client), some(shared))
 }
 
-fn done_or(result: Result<(), DirectoryError>) -> Result<Outcome, Close> {
-    match result {
-        Ok(()) => Ok(Outcome::Done),
-        Err(e) => directory_outcome(e),
-    }
-}
-
-fn directory_outcome(e: DirectoryError) -> Result<Outcome, Close> {
+/// What a refusal of the ingest core means for the PUBLISH: the sender's fault is answered
+/// (malformed: counted and refused; someone else's device: not authorised); the server's fault
+/// (directory or store unavailable) closes the connection without an ack, so the device resends.
+fn refused(e: IngestError) -> Result<Outcome, Close> {
     match e {
-        DirectoryError::Invalid(_) => Ok(Outcome::Malformed),
-        DirectoryError::UnknownDevice(_)
-        | DirectoryError::NotAGateway(_)
-        | DirectoryError::NotYourDevice { .. } => Ok(Outcome::NotAuthorized),
-        DirectoryError::Backend(_) => Err(Close::Reason(reason::UNSPECIFIED_ERROR)),
+        IngestError::Malformed(_) | IngestError::Invalid(_) | IngestError::Refused(_) => {
+            Ok(Outcome::Malformed)
+        }
+        IngestError::NotAGateway(_)
+        | IngestError::NotYourDevice { .. }
+        | IngestError::UnknownDevice(_) => Ok(Outcome::NotAuthorized),
+        IngestError::Directory(_) | IngestError::NotDurable(_) => {
+            Err(Close::Reason(reason::SERVER_UNAVAILABLE))
+        }
     }
 }
 
@@ -863,10 +826,17 @@ mod size {
             let dir = std::env::temp_dir().join(format!("mqtt-size-{}", std::process::id()));
             let (tsdb, _) =
                 shangyun_tsdb::Tsdb::open(&dir, shangyun_tsdb::Config::default()).expect("tsdb");
+            let directory: std::sync::Arc<dyn shangyun_devices::DeviceDirectory> =
+                std::sync::Arc::new(shangyun_devices::MemoryDirectory::new());
+            let ingest = shangyun_ingest::Ingest::new(
+                std::sync::Arc::new(tsdb),
+                directory.clone(),
+                shangyun_ingest::IngestConfig::default(),
+            );
             let shared = std::sync::Arc::new(crate::Shared {
                 config: crate::EndpointConfig::default(),
-                directory: std::sync::Arc::new(shangyun_devices::MemoryDirectory::new()),
-                tsdb: std::sync::Arc::new(tsdb),
+                directory,
+                ingest,
                 hub: crate::Hub::default(),
                 stats: crate::Stats::default(),
                 presence: None,

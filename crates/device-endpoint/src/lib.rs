@@ -1,8 +1,9 @@
 //! shangyun's MQTT device endpoint: ThingsBoard's device API over MQTT 3.1.1 and 5.0, in front
 //! of the embedded time-series store.
 //!
-//! `decode (shangyun-mqtt-codec) → authenticate (DeviceDirectory) → ThingsBoard payload
-//! (shangyun-thingsboard) → tsdb append → PUBACK when the append's durable ack resolves`.
+//! `decode (shangyun-mqtt-codec) → authenticate (DeviceDirectory) → authorise the topic →
+//! ingest core (shangyun-ingest: ThingsBoard payload → tsdb append, presence, alarms) → PUBACK
+//! when the durable future resolves`.
 //!
 //! Why not an embedded broker: a QoS 1 PUBACK must mean "durable"; brokers ack on receipt. Each
 //! connection is one tokio task that keeps reading while acks are pending (up to the receive
@@ -22,7 +23,7 @@ pub use hub::{Hub, RpcError};
 pub use stats::{Stats, StatsSnapshot};
 
 use shangyun_devices::{DeviceDirectory, presence::Presence};
-use shangyun_tsdb::Tsdb;
+use shangyun_ingest::Ingest;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::{TcpListener, TcpSocket};
@@ -30,7 +31,7 @@ use tokio::net::{TcpListener, TcpSocket};
 pub(crate) struct Shared {
     pub config: EndpointConfig,
     pub directory: Arc<dyn DeviceDirectory>,
-    pub tsdb: Arc<Tsdb>,
+    pub ingest: Ingest,
     pub hub: Hub,
     pub stats: Stats,
     pub presence: Option<Arc<Presence>>,
@@ -43,18 +44,15 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// An endpoint storing telemetry in `tsdb` and asking `directory` who devices are.
-    pub fn new(
-        directory: Arc<dyn DeviceDirectory>,
-        tsdb: Arc<Tsdb>,
-        config: EndpointConfig,
-        presence: Option<Arc<Presence>>,
-    ) -> Self {
+    /// An endpoint filing messages through `ingest` (its directory authenticates devices).
+    /// `presence`, when given, is told of connects and disconnects (give the same one to
+    /// `ingest`, which records activity).
+    pub fn new(ingest: Ingest, config: EndpointConfig, presence: Option<Arc<Presence>>) -> Self {
         Self {
             shared: Arc::new(Shared {
                 config,
-                directory,
-                tsdb,
+                directory: ingest.directory().clone(),
+                ingest,
                 hub: Hub::default(),
                 stats: Stats::default(),
                 presence,

@@ -25,12 +25,12 @@ pub async fn start() -> Fixture {
     let (tsdb, _) = Tsdb::open(dir.path(), Config::default()).expect("tsdb");
     let tsdb = Arc::new(tsdb);
     let directory = Arc::new(MemoryDirectory::new());
-    let endpoint = Endpoint::new(
-        directory.clone(),
+    let ingest = shangyun_ingest::Ingest::new(
         tsdb.clone(),
-        EndpointConfig::default(),
-        None,
+        directory.clone(),
+        shangyun_ingest::IngestConfig::default(),
     );
+    let endpoint = Endpoint::new(ingest, EndpointConfig::default(), None);
     let listener = Endpoint::bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
     let addr = listener.local_addr().expect("addr");
     let serving = endpoint.clone();
