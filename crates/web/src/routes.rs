@@ -34,6 +34,9 @@ pub enum Action {
     ReadEnterprise,
     /// The audit log.
     ReadAudit,
+    /// A device posting telemetry or attributes with its access token in the path
+    /// (ThingsBoard HTTP API): public here, the handler checks the token.
+    DeviceIngest,
     /// The import page (upload form, one's own jobs).
     ViewImports,
     /// Upload a file to import (rows outside the scope are rejected into the error report).
@@ -74,6 +77,7 @@ pub fn rule(action: Action) -> [Permission; 5] {
         Action::ListEnterprises => [Scoped, Scoped, Scoped, Deny, Deny],
         Action::ReadEnterprise => [Scoped, Scoped, Scoped, Deny, Deny],
         Action::ReadAudit => [Scoped, Scoped, Deny, Deny, Deny],
+        Action::DeviceIngest => [Public, Public, Public, Public, Public],
         Action::ViewImports => [Scoped, Scoped, Deny, Deny, Deny],
         Action::ImportEnterprises => [Scoped, Scoped, Deny, Deny, Deny],
         Action::ReadImportJob => [Scoped, Scoped, Deny, Deny, Deny],
@@ -200,6 +204,18 @@ pub static ROUTES: &[Route] = &[
     route(Verb::Get, "/api/v1/audit", Action::ReadAudit, |m| {
         on(m, api::audit::list)
     }),
+    route(
+        Verb::Post,
+        "/api/v1/{token}/telemetry",
+        Action::DeviceIngest,
+        |m| on(m, api::device_http::telemetry),
+    ),
+    route(
+        Verb::Post,
+        "/api/v1/{token}/attributes",
+        Action::DeviceIngest,
+        |m| on(m, api::device_http::attributes),
+    ),
     // Console
     route(Verb::Get, "/assets/htmx.min.js", Action::ReadAsset, |m| {
         on(m, console::assets::htmx)

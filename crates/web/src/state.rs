@@ -38,11 +38,20 @@ pub struct AppState {
     pub accounts: Accounts,
     pub throttle: Arc<Throttle>,
     pub options: Arc<WebOptions>,
+    /// The device ingest core behind `POST /api/v1/{token}/telemetry|attributes`; `None` when
+    /// the server runs without telemetry (those routes then answer 503).
+    pub devices: Option<shangyun_ingest::Ingest>,
     /// Import jobs started from the console.
     pub jobs: Arc<crate::jobs::ImportJobs>,
 }
 
 impl AppState {
+    /// Serves the HTTP device API through `ingest`.
+    pub fn with_devices(mut self, ingest: shangyun_ingest::Ingest) -> Self {
+        self.devices = Some(ingest);
+        self
+    }
+
     /// Opens the registry at `location` (migrating it) and the account tables beside it.
     pub async fn open(location: &DatabaseLocation, options: WebOptions) -> Result<Self, WebError> {
         let registry = Registry::open_location(
@@ -64,6 +73,7 @@ impl AppState {
             accounts: Accounts::new(db),
             throttle: Arc::new(Throttle::default()),
             options: Arc::new(options),
+            devices: None,
             jobs: Arc::default(),
         })
     }

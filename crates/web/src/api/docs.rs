@@ -60,6 +60,8 @@ pub fn document() -> &'static Value {
 fn build() -> Value {
     let string = json!({"type": "string"});
     let public = json!({"security": []});
+    let device_token = json!({"name": "token", "in": "path", "required": true, "description": "the device's access token", "schema": {"type": "string"}});
+    let device_body = json!({"security": [], "requestBody": {"required": true, "content": {"application/json": {"schema": {}}}}});
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -105,7 +107,9 @@ fn build() -> Value {
             "/api/v1/audit": {"get": op("Audit log, newest first, within the caller's region", json!([
                 q("uscc", "only entries about this enterprise", string.clone()),
                 q("limit", "entries", json!({"type": "integer", "minimum": 1, "maximum": 500, "default": 50}))
-            ]), ok("200", "AuditPage"), json!({}))}
+            ]), ok("200", "AuditPage"), json!({}))},
+            "/api/v1/{token}/telemetry": {"post": op("Device telemetry, ThingsBoard HTTP device API: {\"k\": v}, {\"ts\": ms, \"values\": {…}} or an array of those. The device's access token is the credential (no session). 200 with an empty body only once the points are durable; 503 (Retry-After) when nothing could be stored", json!([device_token.clone()]), json!({"200": {"description": "stored durably"}, "503": {"description": "not stored; retry"}}), device_body.clone())},
+            "/api/v1/{token}/attributes": {"post": op("Device client attributes, ThingsBoard HTTP device API: {\"name\": value, …}; 200 once stored", json!([device_token]), json!({"200": {"description": "stored"}, "503": {"description": "not stored; retry"}}), device_body)}
         },
         "components": {
             "securitySchemes": {

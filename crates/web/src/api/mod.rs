@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod device_http;
 pub mod docs;
 pub mod enterprises;
 
