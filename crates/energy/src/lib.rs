@@ -17,6 +17,7 @@ pub mod calendar;
 mod factors;
 mod meter;
 mod report;
+mod text;
 
 pub use calendar::{DEFAULT_TZ, Month};
 pub use chrono_tz::Tz;
@@ -28,3 +29,4 @@ pub use report::{
     Carbon, DeviceEnergy, EnergyIntensity, EnergyOptions, EnterpriseEnergy, MeterSeries,
     PeriodFigure, energy_per_100_yuan, enterprise_energy, window_kwh, year_kwh,
 };
+pub use text::text_report;

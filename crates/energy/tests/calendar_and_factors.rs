@@ -180,6 +180,12 @@ fn enterprise_energy_sums_devices_by_day_and_month_with_carbon_and_intensity() {
     assert!(c.factor_label.contains("grid-ef-2026-11"));
     let tc = e.total.carbon.as_ref().expect("total carbon");
     assert!((tc.tco2 - 0.192 * 0.3869).abs() < 1e-12);
+    let text = shangyun_energy::text_report(&e);
+    assert!(text.contains("2025-12-31        144.000 kWh       0.0557 tCO2   mee-2022-south (0.3869 tCO2/MWh, 2022 data, region south; edition grid-ef-2026-11, likely)"), "{text}");
+    assert!(
+        text.contains("factor choice: regional grid south (南方); no 2026 factor"),
+        "{text}"
+    );
     let (kwh, months) = year_kwh(&e, 2025);
     assert_eq!(months, 1);
     let i = energy_per_100_yuan(kwh, Some(10.0)).expect("intensity");
