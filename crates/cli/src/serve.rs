@@ -6,6 +6,8 @@
 //! file > default. The flags are made from `shangyun_web::config::KEYS`, the one definition
 //! of every key.
 
+mod devices;
+
 use crate::output;
 use clap::{Arg, ArgAction, ArgMatches};
 use shangyun_store::DatabaseLocation;
@@ -22,6 +24,11 @@ pub struct Args {
     config: Option<PathBuf>,
     #[command(flatten)]
     keys: ConfigFlags,
+    /// Also run the MQTT device endpoint (ThingsBoard device API) on this address, with the
+    /// device store, the time-series store in `<data_dir>/tsdb` and the HTTP device API; off
+    /// when not given (e.g. 127.0.0.1:1884; 1883 is usually a broker's).
+    #[arg(long, env = "SHANGYUN_MQTT_LISTEN", value_name = "HOST:PORT")]
+    mqtt_listen: Option<std::net::SocketAddr>,
     #[command(subcommand)]
     command: Option<ServeCommand>,
 }
@@ -124,7 +131,19 @@ pub fn run(database: Option<&str>, args: Args) -> ExitCode {
     match args.command {
         Some(ServeCommand::AddUser(user)) => add_user(&resolved.database, user),
         None => {
-            match shangyun_web::serve_blocking(&resolved.database, resolved.web, resolved.listen) {
+            let served = match args.mqtt_listen {
+                Some(mqtt) => devices::serve_with_devices(
+                    &resolved.database,
+                    resolved.web,
+                    resolved.listen,
+                    mqtt,
+                ),
+                None => {
+                    shangyun_web::serve_blocking(&resolved.database, resolved.web, resolved.listen)
+                        .map_err(|e| e.to_string())
+                }
+            };
+            match served {
                 Ok(()) => ExitCode::from(output::OK),
                 Err(e) => output::usage_error(e),
             }
