@@ -2,11 +2,20 @@
 //! compressed blocks in `ts_packed` (the embedded store's block encoding, well under 1–2 bytes
 //! a point for meter data), and the partition is dropped.
 //!
-//! Runs per day in one transaction that locks the day's partition against writers (they wait,
-//! then find no partition, re-create it and write: a late point after packing lands in a fresh
-//! narrow partition, which queries merge over the packed blocks — narrow rows are the later
-//! writes and win — and the next pack merges in). Packing is idempotent and safe to run on
-//! several nodes: the lock serialises them.
+//! Per day, in two steps:
+//! 1. one transaction locks the day's partition against writers of that day (other days and
+//!    readers go on), reads its rows, merges them over the day's existing blocks, writes the
+//!    new blocks and DELETEs the rows — atomically, so a reader sees the points in one tier or
+//!    the other (queries read narrow rows first, then blocks: a pack committing in between
+//!    shows points twice, which the merge folds, never zero times); then VACUUM empties the
+//!    partition's file;
+//! 2. the empty partition is dropped (`schema::try_drop_partition`: parent lock first, the
+//!    order writers take, at most 500 ms; late points that arrived meanwhile keep it for the
+//!    next run).
+//!
+//! A late point after packing lands in the narrow partition; queries merge it over the blocks
+//! (narrow rows are the later writes and win) and the next pack folds it in. Packing is
+//! idempotent and safe on several nodes (an advisory lock serialises packers).
 
 use std::collections::BTreeMap;
 
@@ -39,7 +48,7 @@ pub(crate) async fn pack_closed_days(db: &PgTsdb, now_ms: i64) -> Result<PackRep
     for (day, name) in schema::partitions(&db.pool).await? {
         if day < today {
             let (rows, blocks) = pack_day(db, day, &name).await?;
-            report.days += 1;
+            report.days += usize::from(rows > 0);
             report.rows += rows;
             report.blocks += blocks;
         }
@@ -51,7 +60,7 @@ type Points = BTreeMap<i64, Value>;
 
 async fn pack_day(db: &PgTsdb, day: i64, name: &str) -> Result<(u64, usize), PgTsdbError> {
     let mut tx = db.pool.begin().await?;
-    schema::lock_ddl(&mut tx).await?;
+    schema::lock_packing(&mut tx).await?;
     // Still there (another node may have packed it while we waited)?
     let exists: Option<i64> = sqlx::query_scalar("SELECT day FROM ts_partitions WHERE day = $1")
         .bind(day)
@@ -151,15 +160,20 @@ async fn pack_day(db: &PgTsdb, day: i64, name: &str) -> Result<(u64, usize), PgT
     .bind(&col_block)
     .execute(&mut *tx)
     .await?;
-    sqlx::raw_sql(AssertSqlSafe(format!("DROP TABLE {name}")))
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM ts_partitions WHERE day = $1")
-        .bind(day)
+    sqlx::raw_sql(AssertSqlSafe(format!("DELETE FROM {name}")))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    db.caches.lock().days.remove(&day);
+    // Empty the file (VACUUM truncates a table whose pages are all dead), then drop it.
+    sqlx::raw_sql(AssertSqlSafe(format!("VACUUM {name}")))
+        .execute(&db.pool)
+        .await?;
+    if schema::try_drop_partition(&db.pool, day, name, None)
+        .await?
+        .is_some()
+    {
+        db.caches.lock().days.remove(&day);
+    }
     Ok((rows.len() as u64, col_block.len()))
 }
 

@@ -2,7 +2,9 @@
 //! embedded store's rule: a day goes when all of it is older than `now - keep`).
 //!
 //! * A day partition in which every point is expired is DROPped: its heap and index files are
-//!   unlinked at commit, the disk is free at once, and nothing is left for VACUUM.
+//!   unlinked at commit, the disk is free at once, and nothing is left for VACUUM (the check and
+//!   the drop hold the parent table's lock: point writes pause for that moment; a drop that
+//!   cannot get the lock within 500 ms falls back to DELETE).
 //! * Otherwise (a rule for one owner or key prefix, other series kept) the expired series'
 //!   rows are DELETEd from that day and the partition is VACUUMed: the space becomes reusable
 //!   by later writes at once, but PostgreSQL returns it to the operating system only for
@@ -70,6 +72,14 @@ pub(crate) async fn enforce(
         if expired.is_empty() {
             continue;
         }
+        if let Some(n) = schema::try_drop_partition(&db.pool, day, &name, Some(&expired)).await? {
+            db.caches.lock().days.remove(&day);
+            points_dropped += n;
+            dropped += 1;
+            continue;
+        }
+        // Some points of the day stay: delete the expired series' rows. The partition lock
+        // only (writers of other days go on); no parent lock is taken after it.
         let mut tx = db.pool.begin().await?;
         // The partition name comes from our own table of day numbers (see schema.rs).
         sqlx::raw_sql(AssertSqlSafe(format!(
@@ -77,41 +87,17 @@ pub(crate) async fn enforce(
         )))
         .execute(&mut *tx)
         .await?;
-        let kept: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT count(*) FROM {name} WHERE series_id <> ALL($1)"
+        let n = sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {name} WHERE series_id = ANY($1)"
         )))
         .bind(&expired)
-        .fetch_one(&mut *tx)
-        .await?;
-        if kept == 0 {
-            let all: i64 =
-                sqlx::query_scalar(AssertSqlSafe(format!("SELECT count(*) FROM {name}")))
-                    .fetch_one(&mut *tx)
-                    .await?;
-            sqlx::raw_sql(AssertSqlSafe(format!("DROP TABLE {name}")))
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM ts_partitions WHERE day = $1")
-                .bind(day)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            db.caches.lock().days.remove(&day);
-            points_dropped += u64::try_from(all).unwrap_or(0);
-            dropped += 1;
-        } else {
-            let n = sqlx::query(AssertSqlSafe(format!(
-                "DELETE FROM {name} WHERE series_id = ANY($1)"
-            )))
-            .bind(&expired)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            tx.commit().await?;
-            if n > 0 {
-                points_dropped += n;
-                cleaned.push(name);
-            }
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        if n > 0 {
+            points_dropped += n;
+            cleaned.push(name);
         }
     }
     // Packed days: rows of compressed blocks per series and day.

@@ -148,9 +148,82 @@ pub async fn packed_table_bytes(pool: &PgPool) -> Result<u64, PgTsdbError> {
     Ok(u64::try_from(b).unwrap_or(0))
 }
 
-/// Serialises DDL between nodes (for packing, which drops partitions).
-pub(crate) async fn lock_ddl(tx: &mut sqlx::PgConnection) -> Result<(), PgTsdbError> {
-    ddl_lock(tx).await
+/// Serialises packers between nodes (a lock of its own, so that creating a partition never
+/// waits for a pack).
+pub(crate) async fn lock_packing(tx: &mut sqlx::PgConnection) -> Result<(), PgTsdbError> {
+    sqlx::query(
+        "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.shangyun_tsdb_pack'))",
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Drops a day partition if it holds no point outside `expired` (every point when `None`),
+/// returning how many points went with it; `None` when it was not dropped (points to keep, or
+/// writers held the table longer than the lock timeout — try again later).
+///
+/// Locks are taken in the order writers take them — the parent `ts_points`, then the
+/// partition — so a drop never deadlocks with an insert (dropping a partition needs an
+/// exclusive lock on the parent). The parent lock stops all point writes for the moment it
+/// takes to check and drop; it is waited for at most 500 ms.
+pub(crate) async fn try_drop_partition(
+    pool: &PgPool,
+    day: i64,
+    name: &str,
+    expired: Option<&[i32]>,
+) -> Result<Option<u64>, PgTsdbError> {
+    let mut tx = pool.begin().await?;
+    ddl_lock(&mut tx).await?;
+    sqlx::raw_sql("SET LOCAL lock_timeout = '500ms'")
+        .execute(&mut *tx)
+        .await?;
+    match sqlx::raw_sql("LOCK TABLE ts_points IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await
+    {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("55P03") => return Ok(None),
+        Err(e) => return Err(e.into()),
+    }
+    let listed: Option<i64> = sqlx::query_scalar("SELECT day FROM ts_partitions WHERE day = $1")
+        .bind(day)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if listed.is_none() {
+        return Ok(Some(0));
+    }
+    // `name` comes from ts_partitions, built from a day number (partition_name).
+    let (kept, all): (i64, i64) = match expired {
+        Some(ids) => {
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT count(*) FILTER (WHERE series_id <> ALL($1)), count(*) FROM {name}"
+            )))
+            .bind(ids)
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        None => {
+            let any: bool = sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT EXISTS (SELECT 1 FROM {name})"
+            )))
+            .fetch_one(&mut *tx)
+            .await?;
+            (i64::from(any), 0)
+        }
+    };
+    if kept > 0 {
+        return Ok(None);
+    }
+    sqlx::raw_sql(AssertSqlSafe(format!("DROP TABLE {name}")))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM ts_partitions WHERE day = $1")
+        .bind(day)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(u64::try_from(all).unwrap_or(0)))
 }
 
 /// Bytes of the points partitions, public for benchmarks.

@@ -187,3 +187,51 @@ async fn packing_closed_days_keeps_every_point_and_shrinks_storage() {
     assert_eq!(agg.buckets.len(), 24);
     assert!(agg.buckets.iter().all(|b| b.count == 360));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn packing_while_another_node_writes_into_the_same_day_loses_nothing() {
+    let db = TestSchema::create(4).await.expect("schema");
+    let other = std::sync::Arc::new(PgTsdb::connect(&db.url, 4).await.expect("node 2"));
+    let first: Vec<Batch> = (0..600u64)
+        .map(|i| batch(1, START + i as i64 * 1000, i as f64))
+        .collect();
+    db.write(&first).await.expect("write");
+    let writer = {
+        let other = other.clone();
+        tokio::spawn(async move {
+            // Late points of the same day (odd half-seconds) while node 1 packs it.
+            for i in 0..300u64 {
+                other
+                    .write(&[batch(1, START + i as i64 * 1000 + 500, -(i as f64))])
+                    .await
+                    .expect("late write");
+            }
+        })
+    };
+    let mut packs = 0;
+    while !writer.is_finished() {
+        packs += db
+            .pack_closed_days(START + 5 * DAY)
+            .await
+            .expect("pack")
+            .days;
+    }
+    writer.await.expect("writer");
+    db.pack_closed_days(START + 5 * DAY)
+        .await
+        .expect("final pack");
+    println!("{packs} packs ran while the other node wrote");
+    assert!(packs >= 1);
+    let got = other
+        .range(&SeriesKey::new(1, "kwh"), 0, i64::MAX)
+        .await
+        .expect("range")
+        .points;
+    assert_eq!(got.len(), 900);
+    assert!(got.windows(2).all(|w| w[0].0 < w[1].0));
+    let narrow: i64 = sqlx::query_scalar("SELECT count(*) FROM ts_partitions")
+        .fetch_one(db.pool())
+        .await
+        .expect("count");
+    assert_eq!(narrow, 0, "everything packed at the end");
+}
