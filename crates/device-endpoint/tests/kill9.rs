@@ -194,17 +194,23 @@ fn every_pubacked_point_survives_kill_9() {
                 .collect::<Vec<_>>()
         );
         all.extend(acked);
-        for (device, ts) in &all {
+        // One range query per device, then every PUBACKed timestamp looked up in it.
+        let mut stored: std::collections::HashMap<usize, std::collections::HashMap<i64, f64>> =
+            std::collections::HashMap::new();
+        for device in 0..DEVICES {
             // mqtt_server creates device i as the directory's device i + 1.
-            let series = SeriesKey::new(*device as u64 + 1, "kwh");
-            let got = db.range(&series, *ts, *ts + 1).expect("range").points;
+            let series = SeriesKey::new(device as u64 + 1, "kwh");
+            let points = db.range(&series, 0, i64::MAX).expect("range").points;
             // JSON has one number kind: `0.0` is written `0` and stored as an integer.
-            let value = got
-                .first()
-                .filter(|(t, _)| t == ts)
-                .and_then(|(_, v)| v.as_f64());
+            let values = points
+                .into_iter()
+                .filter_map(|(t, v)| v.as_f64().map(|v| (t, v)))
+                .collect();
+            stored.insert(device, values);
+        }
+        for (device, ts) in &all {
             assert_eq!(
-                value,
+                stored.get(device).and_then(|m| m.get(ts)).copied(),
                 Some(kwh(*device, *ts)),
                 "cycle {cycle}: PUBACKed point of device {device} at {ts} lost (seed {seed})"
             );
