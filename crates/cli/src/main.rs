@@ -1,5 +1,6 @@
 //! The `shangyun` binary: one command per job, each in its own module.
 
+mod devices;
 mod output;
 mod registry;
 mod rules;
@@ -49,6 +50,9 @@ enum Command {
     Start(registry::StartArgs),
     /// Run the HTTP API and the browser console (Web 控制台与接口).
     Serve(serve::Args),
+    /// Devices, credentials, provisioning keys, device types and alarms (设备管理).
+    #[command(subcommand)]
+    Devices(devices::DevicesCommand),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
         Some(Command::Demo(args)) => registry::demo(database, args),
         Some(Command::Start(args)) => registry::start(database, args),
         Some(Command::Serve(args)) => serve::run(database, args),
+        Some(Command::Devices(cmd)) => devices::run(database, cmd),
         None => registry::start(database, registry::StartArgs::default()),
     }
 }

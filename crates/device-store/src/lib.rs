@@ -48,6 +48,14 @@ struct Inner {
     has_registry: bool,
 }
 
+impl std::fmt::Debug for DeviceStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceStore")
+            .field("target", &self.inner.target)
+            .finish_non_exhaustive()
+    }
+}
+
 impl DeviceStore {
     /// Opens the store at a `--database` value (path, `sqlite:` or `postgres://` URL), applies
     /// migrations and installs the built-in device types.

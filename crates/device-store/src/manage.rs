@@ -264,7 +264,7 @@ impl DeviceStore {
     fn check_type(&self, device_type: Option<&str>) -> DeviceStoreResult<()> {
         match device_type {
             Some(t) if !self.inner.types.read().contains_key(t) => Err(DeviceStoreError::Invalid(
-                format!("unknown device type {t:?} (see `shangyun devices types`)"),
+                format!("unknown device type {t:?} (see `shangyun devices types list`)"),
             )),
             _ => Ok(()),
         }
@@ -374,7 +374,7 @@ impl DeviceStore {
             }
             let marks: Vec<String> = list
                 .iter()
-                .map(|e| format!("${}", next(Bind::Text(e.clone()), &mut binds)))
+                .map(|e| format!("${}", next(Bind::Text(shangyun_ids::normalize(e)), &mut binds)))
                 .collect();
             sql.push_str(&format!(" AND d.enterprise IN ({})", marks.join(", ")));
         }
@@ -568,7 +568,7 @@ impl DeviceStore {
                 "SELECT key, enterprise, device_type, revoked, created_ms FROM provision_keys \
                  WHERE $1 IS NULL OR enterprise = $1 ORDER BY created_ms, key",
             )
-            .bind(enterprise)
+            .bind(enterprise.map(shangyun_ids::normalize))
             .fetch_all(pool)
             .await)
         .map_err(|e| self.err(e))?;

@@ -217,7 +217,7 @@ impl DeviceStore {
             let marks: Vec<String> = list
                 .iter()
                 .map(|e| {
-                    texts.push(e.clone());
+                    texts.push(shangyun_ids::normalize(e));
                     format!("${}", texts.len() + 1)
                 })
                 .collect();

@@ -34,6 +34,18 @@ pub enum Action {
     ReadEnterprise,
     /// The audit log.
     ReadAudit,
+    /// List devices (and provisioning keys' absence of secrets aside, nothing else).
+    ListDevices,
+    /// One device.
+    ReadDevice,
+    /// Register devices, rotate or revoke credentials, set shared attributes, provisioning keys.
+    ManageDevices,
+    /// The device types (thing models).
+    ReadDeviceTypes,
+    /// Alarms.
+    ListAlarms,
+    /// Acknowledge an alarm.
+    AckAlarm,
     /// A device posting telemetry or attributes with its access token in the path
     /// (ThingsBoard HTTP API): public here, the handler checks the token.
     DeviceIngest,
@@ -77,6 +89,13 @@ pub fn rule(action: Action) -> [Permission; 5] {
         Action::ListEnterprises => [Scoped, Scoped, Scoped, Deny, Deny],
         Action::ReadEnterprise => [Scoped, Scoped, Scoped, Deny, Deny],
         Action::ReadAudit => [Scoped, Scoped, Deny, Deny, Deny],
+        // Enterprises manage their own devices; officers read within their region.
+        Action::ListDevices => [Scoped, Scoped, Scoped, Deny, Deny],
+        Action::ReadDevice => [Scoped, Scoped, Scoped, Deny, Deny],
+        Action::ManageDevices => [Scoped, Deny, Scoped, Deny, Deny],
+        Action::ReadDeviceTypes => [Signed, Signed, Signed, Signed, Signed],
+        Action::ListAlarms => [Scoped, Scoped, Scoped, Deny, Deny],
+        Action::AckAlarm => [Scoped, Deny, Scoped, Deny, Deny],
         Action::DeviceIngest => [Public, Public, Public, Public, Public],
         Action::ViewImports => [Scoped, Scoped, Deny, Deny, Deny],
         Action::ImportEnterprises => [Scoped, Scoped, Deny, Deny, Deny],
@@ -215,6 +234,60 @@ pub static ROUTES: &[Route] = &[
         "/api/v1/{token}/attributes",
         Action::DeviceIngest,
         |m| on(m, api::device_http::attributes),
+    ),
+    route(Verb::Get, "/api/v1/devices", Action::ListDevices, |m| {
+        on(m, api::devices::list)
+    }),
+    route(Verb::Post, "/api/v1/devices", Action::ManageDevices, |m| {
+        on(m, api::devices::create)
+    }),
+    route(Verb::Get, "/api/v1/devices/{id}", Action::ReadDevice, |m| {
+        on(m, api::devices::show)
+    }),
+    route(
+        Verb::Post,
+        "/api/v1/devices/{id}/token/rotate",
+        Action::ManageDevices,
+        |m| on(m, api::devices::rotate_token),
+    ),
+    route(
+        Verb::Post,
+        "/api/v1/devices/{id}/revoke",
+        Action::ManageDevices,
+        |m| on(m, api::devices::revoke),
+    ),
+    route(
+        Verb::Post,
+        "/api/v1/devices/{id}/attributes",
+        Action::ManageDevices,
+        |m| on(m, api::devices::set_shared_attributes),
+    ),
+    route(
+        Verb::Get,
+        "/api/v1/provision-keys",
+        Action::ManageDevices,
+        |m| on(m, api::devices::list_provision_keys),
+    ),
+    route(
+        Verb::Post,
+        "/api/v1/provision-keys",
+        Action::ManageDevices,
+        |m| on(m, api::devices::create_provision_key),
+    ),
+    route(
+        Verb::Get,
+        "/api/v1/device-types",
+        Action::ReadDeviceTypes,
+        |m| on(m, api::devices::types),
+    ),
+    route(Verb::Get, "/api/v1/alarms", Action::ListAlarms, |m| {
+        on(m, api::devices::alarms)
+    }),
+    route(
+        Verb::Post,
+        "/api/v1/alarms/{id}/ack",
+        Action::AckAlarm,
+        |m| on(m, api::devices::ack_alarm),
     ),
     // Console
     route(Verb::Get, "/assets/htmx.min.js", Action::ReadAsset, |m| {

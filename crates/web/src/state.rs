@@ -41,6 +41,9 @@ pub struct AppState {
     /// The device ingest core behind `POST /api/v1/{token}/telemetry|attributes`; `None` when
     /// the server runs without telemetry (those routes then answer 503).
     pub devices: Option<shangyun_ingest::Ingest>,
+    /// Device management (`/api/v1/devices…`, alarms): the device store on the registry's
+    /// database.
+    pub device_store: Option<shangyun_device_store::DeviceStore>,
     /// Import jobs started from the console.
     pub jobs: Arc<crate::jobs::ImportJobs>,
 }
@@ -68,12 +71,19 @@ impl AppState {
     /// Uses an already opened registry; opens the account tables on the same database.
     pub async fn with_registry(registry: Registry, options: WebOptions) -> Result<Self, WebError> {
         let db = Db::open(registry.location()).await?;
+        let device_store = shangyun_device_store::DeviceStore::open_location(registry.location())
+            .await
+            .map_err(|e| WebError::Database {
+                target: registry.location().display_target(),
+                reason: e.to_string(),
+            })?;
         Ok(AppState {
             registry,
             accounts: Accounts::new(db),
             throttle: Arc::new(Throttle::default()),
             options: Arc::new(options),
             devices: None,
+            device_store: Some(device_store),
             jobs: Arc::default(),
         })
     }

@@ -121,6 +121,52 @@ fn sample(
             Some("application/json"),
             Target::Own,
         ),
+        // Device management: device 1 and alarm 1 belong to firm A (made before the walk).
+        (Verb::Get, "/api/v1/devices")
+        | (Verb::Get, "/api/v1/provision-keys")
+        | (Verb::Get, "/api/v1/device-types")
+        | (Verb::Get, "/api/v1/alarms") => {
+            (route.path.to_owned(), Body::empty(), None, Target::Own)
+        }
+        (Verb::Get, "/api/v1/devices/{id}")
+        | (Verb::Post, "/api/v1/devices/{id}/token/rotate")
+        | (Verb::Post, "/api/v1/devices/{id}/revoke")
+        | (Verb::Post, "/api/v1/alarms/{id}/ack") => (
+            route.path.replace("{id}", "1"),
+            Body::empty(),
+            None,
+            Target::Enterprise {
+                uscc: a.clone(),
+                region: "330106",
+            },
+        ),
+        (Verb::Post, "/api/v1/devices/{id}/attributes") => (
+            route.path.replace("{id}", "1"),
+            Body::from(r#"{"interval": 10}"#),
+            Some("application/json"),
+            Target::Enterprise {
+                uscc: a.clone(),
+                region: "330106",
+            },
+        ),
+        (Verb::Post, "/api/v1/devices") | (Verb::Post, "/api/v1/provision-keys") => {
+            static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let body = if route.path.ends_with("devices") {
+                format!(r#"{{"name":"walk-{n}","enterprise":"{a}"}}"#)
+            } else {
+                format!(r#"{{"enterprise":"{a}"}}"#)
+            };
+            (
+                route.path.to_owned(),
+                Body::from(body),
+                Some("application/json"),
+                Target::Enterprise {
+                    uscc: a.clone(),
+                    region: "330106",
+                },
+            )
+        }
         _ => panic!("{route:?} has no sample request: add one to the authorization walk"),
     };
     let mut request = Request::builder().method(route.verb.as_str()).uri(uri);
@@ -171,6 +217,7 @@ fn in_scope(scope: &Scope, target: &Target) -> bool {
 #[tokio::test]
 async fn every_route_with_every_role_is_allowed_or_refused_as_the_table_says() -> TestResult {
     let t = TestApp::sqlite().await?;
+    support::device_of_firm_a(&t).await?;
     let reports = tempfile::tempdir()?;
     let mut checked = 0;
     for route in ROUTES {

@@ -60,6 +60,8 @@ pub fn document() -> &'static Value {
 fn build() -> Value {
     let string = json!({"type": "string"});
     let public = json!({"security": []});
+    let device_id =
+        json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
     let device_token = json!({"name": "token", "in": "path", "required": true, "description": "the device's access token", "schema": {"type": "string"}});
     let device_body = json!({"security": [], "requestBody": {"required": true, "content": {"application/json": {"schema": {}}}}});
     json!({
@@ -108,6 +110,33 @@ fn build() -> Value {
                 q("uscc", "only entries about this enterprise", string.clone()),
                 q("limit", "entries", json!({"type": "integer", "minimum": 1, "maximum": 500, "default": 50}))
             ]), ok("200", "AuditPage"), json!({}))},
+            "/api/v1/devices": {
+                "get": op("Devices within the caller's scope (enterprise: its own; officer: enterprises registered in its region)", json!([
+                    q("enterprise", "only this enterprise (USCC)", string.clone()),
+                    q("type", "device type", string.clone()),
+                    q("name", "name contains", string.clone()),
+                    q("gateway", "sub-devices of this gateway id", json!({"type": "integer"})),
+                    q("limit", "page size", json!({"type": "integer", "minimum": 1, "maximum": 1000, "default": 100})),
+                    q("offset", "skip", json!({"type": "integer", "minimum": 0}))
+                ]), ok("200", "DeviceList"), json!({})),
+                "post": op("Register a device: {name, enterprise, device_type, is_gateway, label, credentials: {type: access_token [token] | mqtt_basic {client_id, username, password} | none}}; 201 with the credentials issued (a token is shown once)", json!([]), ok("201", "NewDevice"), json!({"requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}}}))
+            },
+            "/api/v1/devices/{id}": {"get": op("One device: identity, credential kind (never the secret), presence", json!([device_id.clone()]), ok("200", "Device"), json!({}))},
+            "/api/v1/devices/{id}/token/rotate": {"post": op("Issue a new access token (shown once); the old one stops working", json!([device_id.clone()]), ok("200", "NewDevice"), json!({}))},
+            "/api/v1/devices/{id}/revoke": {"post": op("Remove every credential of the device", json!([device_id.clone()]), ok("200", "Device"), json!({}))},
+            "/api/v1/devices/{id}/attributes": {"post": op("Set shared attributes (a JSON object); pushed to the device when connected", json!([device_id.clone()]), json!({"204": {"description": "stored"}}), json!({"requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}}}))},
+            "/api/v1/provision-keys": {
+                "get": op("Provisioning keys within the caller's scope (never their secrets)", json!([q("enterprise", "only this enterprise", string.clone())]), ok("200", "DeviceList"), json!({})),
+                "post": op("Create a provisioning key {enterprise, device_type}; 201 with provisionDeviceKey and provisionDeviceSecret (shown once)", json!([]), ok("201", "NewDevice"), json!({"requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}}}))
+            },
+            "/api/v1/device-types": {"get": op("Device types (thing models): properties with unit and range, energy role, production equipment, business links, alarm rules", json!([]), ok("200", "DeviceList"), json!({}))},
+            "/api/v1/alarms": {"get": op("Alarms within the caller's scope, newest first", json!([
+                q("active", "only active (not cleared) alarms", json!({"type": "boolean"})),
+                q("device", "only this device id", json!({"type": "integer"})),
+                q("enterprise", "only this enterprise", string.clone()),
+                q("limit", "entries", json!({"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}))
+            ]), ok("200", "DeviceList"), json!({}))},
+            "/api/v1/alarms/{id}/ack": {"post": op("Acknowledge an alarm (the first acknowledgement is kept)", json!([device_id.clone()]), ok("200", "Device"), json!({}))},
             "/api/v1/{token}/telemetry": {"post": op("Device telemetry, ThingsBoard HTTP device API: {\"k\": v}, {\"ts\": ms, \"values\": {…}} or an array of those. The device's access token is the credential (no session). 200 with an empty body only once the points are durable; 503 (Retry-After) when nothing could be stored", json!([device_token.clone()]), json!({"200": {"description": "stored durably"}, "503": {"description": "not stored; retry"}}), device_body.clone())},
             "/api/v1/{token}/attributes": {"post": op("Device client attributes, ThingsBoard HTTP device API: {\"name\": value, …}; 200 once stored", json!([device_token]), json!({"200": {"description": "stored"}, "503": {"description": "not stored; retry"}}), device_body)}
         },
@@ -123,6 +152,9 @@ fn build() -> Value {
                 }},
                 "LoginBody": {"type": "object", "required": ["name", "password"], "additionalProperties": false, "properties": {"name": {"type": "string"}, "password": {"type": "string"}}},
                 "TokenBody": {"type": "object", "required": ["label"], "additionalProperties": false, "properties": {"label": {"type": "string", "minLength": 1, "maxLength": 100}}},
+                "DeviceList": {"type": "array", "items": {"type": "object"}},
+                "Device": {"type": "object"},
+                "NewDevice": {"type": "object"},
                 "NewToken": {"type": "object", "properties": {"token": {"type": "string"}, "label": {"type": "string"}}},
                 "Me": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "name": {"type": "string"},

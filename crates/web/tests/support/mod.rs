@@ -52,6 +52,41 @@ pub fn firm_c() -> String {
     uscc("320102", '3')
 }
 
+/// Device 1 of firm A (an electricity meter with a token) and its alarm 1, for the
+/// authorization walk.
+pub async fn device_of_firm_a(t: &TestApp) -> Result<(), Error> {
+    use shangyun_devices::alarms::{Alarm, AlarmEvent, Severity};
+    let store = t.state.device_store.as_ref().ok_or("no device store")?;
+    let (dev, _) = store
+        .add_device(
+            shangyun_device_store::NewDeviceSpec {
+                name: "walk-meter".into(),
+                enterprise: Some(firm_a()),
+                device_type: Some("electricity-meter".into()),
+                ..Default::default()
+            },
+            shangyun_device_store::CredentialSpec::GenerateToken,
+            "tester",
+        )
+        .await?;
+    assert_eq!(dev.id.0, 1, "the walk names device 1");
+    store
+        .record_alarm_events(&[AlarmEvent::Raised(Alarm {
+            device: dev.id,
+            rule: "voltage-out-of-range".into(),
+            key: "voltage_a".into(),
+            severity: Severity::Major,
+            message: "voltage_a 250 outside [198, 242]".into(),
+            raised_at_ms: 1_000,
+            value: Some(250.0),
+            cleared_at_ms: None,
+            acknowledged_at_ms: None,
+            acknowledged_by: None,
+        })])
+        .await?;
+    Ok(())
+}
+
 /// A name that would run script if it were not escaped.
 pub const HOSTILE_NAME: &str = "杭州<img src=x onerror=alert(1)>有限公司";
 
