@@ -133,51 +133,52 @@ fn mosquitto(bin: &str, args: &[&str]) -> std::process::Output {
         .unwrap_or_else(|e| panic!("{bin} (Debian mosquitto-clients): {e}"))
 }
 
+/// `mosquitto_pub` at QoS 1 with `token` as the user name; `version` is `-V`'s value.
+fn mosquitto_pub(port: &str, version: &str, token: &str, topic: &str, message: &str) -> bool {
+    let args = [
+        "-h",
+        "127.0.0.1",
+        "-p",
+        port,
+        "-V",
+        version,
+        "-q",
+        "1",
+        "-u",
+        token,
+        "-t",
+        topic,
+        "-m",
+        message,
+    ];
+    mosquitto("mosquitto_pub", &args).status.success()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mosquitto_clients() {
     let f = start().await;
     let dev = f.device("mosq", "mosquitto-token-0001", false);
     let port = f.addr.port().to_string();
+    const TOKEN: &str = "mosquitto-token-0001";
     for (version, ts) in [("mqttv311", TS), ("mqttv5", TS + 1000)] {
         let body = format!(r#"{{"ts":{ts},"values":{{"pressure":101.5}}}}"#);
-        let out = mosquitto(
-            "mosquitto_pub",
-            &[
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &port,
-                "-V",
-                version,
-                "-q",
-                "1",
-                "-u",
-                "mosquitto-token-0001",
-                "-t",
-                "v1/devices/me/telemetry",
-                "-m",
-                &body,
-            ],
-        );
-        assert!(out.status.success(), "{out:?}");
+        assert!(mosquitto_pub(
+            &port,
+            version,
+            TOKEN,
+            "v1/devices/me/telemetry",
+            &body
+        ));
     }
     // A wrong token is refused (mosquitto_pub exits non-zero).
-    let out = mosquitto(
-        "mosquitto_pub",
-        &[
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port,
-            "-u",
-            "not-a-token-000000",
-            "-t",
-            "v1/devices/me/telemetry",
-            "-m",
-            "{}",
-        ],
-    );
-    assert!(!out.status.success());
+    let refused = "not-a-token-000000";
+    assert!(!mosquitto_pub(
+        &port,
+        "mqttv311",
+        refused,
+        "v1/devices/me/telemetry",
+        "{}"
+    ));
     assert_eq!(
         points(&f.tsdb, &dev, "pressure"),
         vec![(TS, Value::F64(101.5)), (TS + 1000, Value::F64(101.5))]
@@ -193,7 +194,7 @@ async fn mosquitto_clients() {
                 "-p",
                 &port2,
                 "-u",
-                "mosquitto-token-0001",
+                TOKEN,
                 "-i",
                 "mosq-rpc",
                 "-q",
@@ -232,24 +233,14 @@ async fn mosquitto_clients() {
     let (topic, payload) = line.trim().split_once(' ').expect("topic and payload");
     assert!(payload.contains("\"reboot\""), "{payload}");
     let id = topic.rsplit('/').next().expect("id");
-    let out = mosquitto(
-        "mosquitto_pub",
-        &[
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port,
-            "-q",
-            "1",
-            "-u",
-            "mosquitto-token-0001",
-            "-t",
-            &format!("v1/devices/me/rpc/response/{id}"),
-            "-m",
-            r#"{"rebooted":true}"#,
-        ],
-    );
-    assert!(out.status.success());
+    let response = format!("v1/devices/me/rpc/response/{id}");
+    assert!(mosquitto_pub(
+        &port,
+        "mqttv5",
+        TOKEN,
+        &response,
+        r#"{"rebooted":true}"#
+    ));
     let answer = call.await.expect("join").expect("rpc");
     assert_eq!(answer, r#"{"rebooted":true}"#);
 }
