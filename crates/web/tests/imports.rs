@@ -323,7 +323,7 @@ async fn uploads_need_the_form_token_and_a_csv_or_xlsx_name() -> TestResult {
 }
 
 async fn export_follows_filters_and_scope(t: &TestApp) -> TestResult {
-    let get = |user: &'static str, uri: &'static str| async move {
+    let get = |user: &'static str, uri: String| async move {
         let response = t
             .send(
                 Request::get(uri)
@@ -341,27 +341,36 @@ async fn export_follows_filters_and_scope(t: &TestApp) -> TestResult {
         Ok::<_, Error>((status, disposition, body_text(response).await?))
     };
     // A province officer: its own province, filters applied.
-    let (status, disposition, csv) = get("zhejiang", "/export?format=csv").await?;
+    let (status, disposition, csv) = get("zhejiang", "/export?format=csv".into()).await?;
     assert_eq!(status, StatusCode::OK);
     assert!(disposition.starts_with("attachment"), "{disposition}");
     assert!(csv.contains("统一社会信用代码") && csv.contains(&firm_a()));
     assert!(!csv.contains(&firm_c()), "a foreign firm was exported");
-    let (_, _, county) = get("zhejiang", "/export?format=csv&region=330102").await?;
+    let (_, _, county) = get("zhejiang", "/export?format=csv&region=330102".into()).await?;
     assert!(
         !county.contains(&firm_a()),
         "the region filter was not applied"
     );
-    let (status, _, _) = get("zhejiang", "/export?format=csv&region=320000").await?;
+    let (status, _, _) = get("zhejiang", "/export?format=csv&region=320000".into()).await?;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // The name search and a USCC search narrow the export like the list.
+    let (_, _, named) = get("admin", "/export?format=csv&q=%E5%8D%97%E4%BA%AC".into()).await?; // 南京
+    assert!(
+        named.contains(&firm_c()) && !named.contains(&firm_a()),
+        "{named}"
+    );
+    let by_code = format!("/export?format=csv&q={}", firm_a());
+    let (_, _, one) = get("zhejiang", by_code).await?;
+    assert!(one.contains(&firm_a()) && !one.contains(&firm_c()));
     // An enterprise user: its own firm only.
-    let (status, _, own) = get("ent-a", "/export?format=csv").await?;
+    let (status, _, own) = get("ent-a", "/export?format=csv".into()).await?;
     assert_eq!(status, StatusCode::OK);
     assert!(own.contains(&firm_a()) && !own.contains(&firm_c()));
     // XLSX by default; a bad format is a 400 page.
-    let (status, _, xlsx) = get("admin", "/export?industry=33").await?;
+    let (status, _, xlsx) = get("admin", "/export?industry=33".into()).await?;
     assert_eq!(status, StatusCode::OK);
     assert!(xlsx.starts_with("PK"));
-    let (status, _, _) = get("admin", "/export?format=pdf").await?;
+    let (status, _, _) = get("admin", "/export?format=pdf".into()).await?;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     Ok(())
 }

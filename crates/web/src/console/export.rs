@@ -66,9 +66,18 @@ async fn write(
         "{}.{ext}",
         secret::random_hex().map_err(ApiError::internal)?
     ));
+    let one_uscc = parsed.q.as_deref().and_then(search::as_uscc).is_some();
+    let mut filter = parsed.filter.clone();
+    if !one_uscc {
+        filter.name_contains.clone_from(&parsed.q);
+    }
     let written = match &access.scope {
-        // An enterprise user: its own few files, loaded and filtered like a search.
-        Scope::Enterprises(_) => {
+        // An enterprise user's own few files, or one USCC: loaded and checked like a search.
+        Scope::Enterprises(_) | Scope::All | Scope::Region { .. }
+            if one_uscc || matches!(access.scope, Scope::Enterprises(_)) =>
+        {
+            let mut parsed = parsed.clone();
+            parsed.limit = search::MAX_LIMIT;
             let mut files = Vec::new();
             for item in search::run(&state.registry, &access.scope, &parsed)
                 .await?
@@ -83,8 +92,8 @@ async fn write(
                 .await
                 .map_err(ApiError::internal)?
         }
-        Scope::All | Scope::Region { .. } => {
-            export(&state.registry, &parsed.filter, &out, format, |_, _| {}).await
+        Scope::All | Scope::Region { .. } | Scope::Enterprises(_) => {
+            export(&state.registry, &filter, &out, format, |_, _| {}).await
         }
         Scope::Provider(_) | Scope::Nothing => return Err(ApiError::out_of_scope()),
     };
