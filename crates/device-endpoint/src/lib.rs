@@ -17,10 +17,12 @@ mod connection;
 mod hub;
 mod points;
 mod stats;
+mod tls;
 
 pub use config::EndpointConfig;
 pub use hub::{Hub, RpcError};
 pub use stats::{Stats, StatsSnapshot};
+pub use tls::{TlsAcceptor, tls_acceptor};
 
 use shangyun_devices::{DeviceDirectory, presence::Presence};
 use shangyun_ingest::Ingest;
@@ -75,32 +77,59 @@ impl Endpoint {
     /// Accepts connections until the task is dropped; also forwards the directory's
     /// shared-attribute updates to connected devices.
     pub async fn serve(&self, listener: TcpListener) {
-        let _forwarder = {
-            let shared = self.shared.clone();
-            let mut updates = shared.directory.shared_updates();
-            AbortOnDrop(tokio::spawn(async move {
-                loop {
-                    match updates.recv().await {
-                        Ok(u) => {
-                            shared.hub.push_shared_attributes(u.device, &u.values);
-                        }
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                    }
-                }
-            }))
-        };
+        let _forwarder = self.forward_shared_updates();
         loop {
             match listener.accept().await {
                 Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
                     tokio::spawn(connection::serve(self.shared.clone(), stream));
                 }
-                Err(_) => {
-                    // Out of file descriptors, most likely: wait for connections to close.
-                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                }
+                // Out of file descriptors, most likely: wait for connections to close.
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
             }
         }
+    }
+
+    /// Like [`Endpoint::serve`], over TLS (MQTTS): each accepted TCP connection completes a TLS
+    /// handshake (within the connect timeout) before its CONNECT is read.
+    pub async fn serve_tls(&self, listener: TcpListener, acceptor: TlsAcceptor) {
+        let _forwarder = self.forward_shared_updates();
+        loop {
+            match listener.accept().await {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    let shared = self.shared.clone();
+                    let acceptor = acceptor.clone();
+                    tokio::spawn(async move {
+                        let limit = shared.config.connect_timeout;
+                        if let Ok(Ok(tls)) =
+                            tokio::time::timeout(limit, acceptor.accept(stream)).await
+                        {
+                            connection::serve(shared, tls).await;
+                        }
+                    });
+                }
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+            }
+        }
+    }
+
+    /// Forwards the directory's shared-attribute updates to connected devices while the
+    /// returned guard lives.
+    fn forward_shared_updates(&self) -> AbortOnDrop {
+        let shared = self.shared.clone();
+        let mut updates = shared.directory.shared_updates();
+        AbortOnDrop(tokio::spawn(async move {
+            loop {
+                match updates.recv().await {
+                    Ok(u) => {
+                        shared.hub.push_shared_attributes(u.device, &u.values);
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        }))
     }
 
     /// The downlink hub (server-side RPC, shared attributes, who is connected).

@@ -244,3 +244,70 @@ async fn mosquitto_clients() {
     let answer = call.await.expect("join").expect("rpc");
     assert_eq!(answer, r#"{"rebooted":true}"#);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mosquitto_over_tls() {
+    let f = start().await;
+    let dev = f.device("tls", "tls-device-token-01", false);
+    // A self-signed certificate for localhost, made by openssl.
+    let (cert, key) = (f.dir.path().join("cert.pem"), f.dir.path().join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+        ])
+        .args([
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl");
+    assert!(made.status.success(), "{made:?}");
+    let acceptor = shangyun_device_endpoint::tls_acceptor(&cert, &key).expect("acceptor");
+    let listener = shangyun_device_endpoint::Endpoint::bind("127.0.0.1:0".parse().expect("addr"))
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port().to_string();
+    let endpoint = f.endpoint.clone();
+    tokio::spawn(async move { endpoint.serve_tls(listener, acceptor).await });
+    let cafile = cert.display().to_string();
+    let publish = move |version: &str| {
+        mosquitto(
+            "mosquitto_pub",
+            &[
+                "-h",
+                "localhost",
+                "-p",
+                &port,
+                "--cafile",
+                &cafile,
+                "-V",
+                version,
+                "-q",
+                "1",
+                "-u",
+                "tls-device-token-01",
+                "-t",
+                "v1/devices/me/telemetry",
+                "-m",
+                r#"{"ts":1700000000000,"values":{"secure":1}}"#,
+            ],
+        )
+    };
+    let out = tokio::task::spawn_blocking(move || (publish("mqttv311"), publish("mqttv5")))
+        .await
+        .expect("join");
+    assert!(out.0.status.success(), "{:?}", out.0);
+    assert!(out.1.status.success(), "{:?}", out.1);
+    assert_eq!(points(&f.tsdb, &dev, "secure"), vec![(TS, Value::I64(1))]);
+}
