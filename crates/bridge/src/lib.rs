@@ -13,6 +13,7 @@
 //! Architecture invariant: a PUBACK is sent only after the message's `Durable` resolved `Ok`
 //! (or the message was refused for good); PUBACKs go out in the order PUBLISHes arrived.
 
+pub mod cli;
 pub mod node;
 pub mod sink;
 pub mod topic;
