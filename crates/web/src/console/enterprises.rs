@@ -219,7 +219,10 @@ fn region_options(lang: Lang, scope: &Scope, selected: &str) -> Markup {
                         .into_iter()
                         .filter(|r| r.is_current()),
                 );
-                (code.clone(), v)
+                (
+                    format!("{}{}", lang.t("辖区全部：", "all of "), root.name()),
+                    v,
+                )
             }
             None => (code.clone(), Vec::new()),
         },

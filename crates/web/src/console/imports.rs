@@ -36,7 +36,7 @@ pub async fn page(State(state): State<AppState>, Extension(access): Extension<Ac
                 "。只能导入您辖区内的企业：辖区外的行记入错误报告。",
                 ". Only enterprises in your region can be imported: rows outside it go to the error report.")) }
             // The CSRF field comes first: the server reads it without buffering the file.
-            form #import-form method="post" action="/imports" enctype="multipart/form-data" {
+            form.filters #import-form method="post" action="/imports" enctype="multipart/form-data" {
                 input type="hidden" name=(CSRF_FIELD) value=(access.csrf());
                 label { (lang.t("文件", "File")) " "
                     input #import-file type="file" name="file" accept=".csv,.xlsx" required; }

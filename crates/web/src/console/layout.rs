@@ -24,6 +24,7 @@ button.primary{background:#0b4f8a;color:#fff;border:0;border-radius:4px;padding:
 .badge{display:inline-block;border-radius:3px;padding:0 .35rem;font-size:.8rem;margin-right:.2rem;background:#e3f8ff;color:#035388}
 .eligible{background:#e3f9e5;color:#05400a}.not-eligible{background:#ffe3e3;color:#610404}.not-enough-data{background:#fffbea;color:#513c06}
 .muted{color:#7b8794;font-size:.85rem}.error{color:#ab091e}
+.job{border-top:1px solid #e4e7eb;padding:.5rem 0}.job progress{width:100%;height:.8rem}table.outcome{width:auto;min-width:24rem}
 .login{max-width:360px;margin:4rem auto}.login label{display:block;margin:.6rem 0}.login input{width:100%;box-sizing:border-box}
 "#;
 
