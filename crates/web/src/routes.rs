@@ -26,6 +26,14 @@ pub enum Action {
     ReadMe,
     /// Issue an API token for oneself.
     CreateToken,
+    /// List one's own API tokens.
+    ListTokens,
+    /// Revoke one of one's own API tokens.
+    RevokeToken,
+    /// Change one's own password (with the current one).
+    ChangePassword,
+    /// Reset another account's password (admin).
+    ResetPassword,
     /// The console's start page.
     ConsoleHome,
     /// Search the registry.
@@ -85,6 +93,10 @@ pub fn rule(action: Action) -> [Permission; 5] {
         Action::Logout => [Signed, Signed, Signed, Signed, Signed],
         Action::ReadMe => [Signed, Signed, Signed, Signed, Signed],
         Action::CreateToken => [Signed, Signed, Signed, Signed, Signed],
+        Action::ListTokens => [Signed, Signed, Signed, Signed, Signed],
+        Action::RevokeToken => [Signed, Signed, Signed, Signed, Signed],
+        Action::ChangePassword => [Signed, Signed, Signed, Signed, Signed],
+        Action::ResetPassword => [Signed, Deny, Deny, Deny, Deny],
         Action::ConsoleHome => [Signed, Signed, Signed, Signed, Signed],
         Action::ListEnterprises => [Scoped, Scoped, Scoped, Deny, Deny],
         Action::ReadEnterprise => [Scoped, Scoped, Scoped, Deny, Deny],
@@ -208,6 +220,27 @@ pub static ROUTES: &[Route] = &[
     route(Verb::Post, "/api/v1/tokens", Action::CreateToken, |m| {
         on(m, api::auth::create_token)
     }),
+    route(Verb::Get, "/api/v1/tokens", Action::ListTokens, |m| {
+        on(m, api::auth::list_tokens)
+    }),
+    route(
+        Verb::Post,
+        "/api/v1/tokens/{id}/revoke",
+        Action::RevokeToken,
+        |m| on(m, api::auth::revoke_token),
+    ),
+    route(
+        Verb::Post,
+        "/api/v1/me/password",
+        Action::ChangePassword,
+        |m| on(m, api::auth::change_password),
+    ),
+    route(
+        Verb::Post,
+        "/api/v1/users/{name}/password",
+        Action::ResetPassword,
+        |m| on(m, api::auth::reset_password),
+    ),
     route(
         Verb::Get,
         "/api/v1/enterprises",

@@ -3,11 +3,15 @@
 //! Passwords are argon2id hashes; session ids and API tokens are 256-bit random values of
 //! which only the SHA-256 is stored, so a copy of the database opens no session.
 
+mod changes;
 pub mod secret;
+
+pub use changes::TokenInfo;
 
 use crate::db::{Db, with_pool};
 use crate::error::WebError;
 use crate::scope::region_prefix;
+use changes::{Entry, account_json, append_audit};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -150,8 +154,13 @@ impl Accounts {
         Ok(n)
     }
 
-    /// Creates an account after checking its scope fits its role.
+    /// Creates an account after checking its scope fits its role (audited as `system`).
     pub async fn create_user(&self, user: &NewUser) -> Result<Principal, WebError> {
+        self.create_user_as("system", user).await
+    }
+
+    /// Creates an account, audited as done by `actor`.
+    pub async fn create_user_as(&self, actor: &str, user: &NewUser) -> Result<Principal, WebError> {
         validate(user)?;
         let password = user.password.clone();
         let hash = tokio::task::spawn_blocking(move || secret::hash_password(&password))
@@ -183,6 +192,14 @@ impl Accounts {
                 let uscc = shangyun_rules::ids::normalize(uscc);
                 sqlx::query(link).bind(id).bind(uscc).execute(&mut *tx).await?;
             }
+            append_audit!(&self.db, tx, &Entry {
+                actor,
+                action: "create-user",
+                entity: "account",
+                key: user.name.clone(),
+                before: None,
+                after: Some(account_json(user)),
+            })?;
             tx.commit().await?;
             id
         });
@@ -268,19 +285,31 @@ impl Accounts {
         Ok(())
     }
 
-    /// Issues an API token for `user_id`; returns the secret (shown once).
-    pub async fn create_token(&self, user_id: i64, label: &str) -> Result<String, WebError> {
+    /// Issues an API token for `who`; returns the secret (shown once). Audited without it.
+    pub async fn create_token(&self, who: &Principal, label: &str) -> Result<String, WebError> {
         let raw = format!("sy_{}", secret::random_hex()?);
+        let now = now_secs();
         let sql = "INSERT INTO web_api_tokens (user_id, label, token_hash, created_at) \
-                   VALUES ($1, $2, $3, $4)";
-        with_pool!(&self.db, p => sqlx::query(sql)
-            .bind(user_id)
-            .bind(label)
-            .bind(secret::sha256_hex(&raw))
-            .bind(now_secs())
-            .execute(p)
-            .await
-            .map(|_| ()))?;
+                   VALUES ($1, $2, $3, $4) RETURNING id";
+        with_pool!(&self.db, p => {
+            let mut tx = p.begin().await?;
+            let (id,): (i64,) = sqlx::query_as(sql)
+                .bind(who.id)
+                .bind(label)
+                .bind(secret::sha256_hex(&raw))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+            append_audit!(&self.db, tx, &Entry {
+                actor: &who.name,
+                action: "create-token",
+                entity: "api-token",
+                key: id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({"owner": who.name, "label": label, "created_at": now})),
+            })?;
+            tx.commit().await?;
+        });
         Ok(raw)
     }
 
@@ -341,9 +370,7 @@ fn validate(user: &NewUser) -> Result<(), WebError> {
             "name '{name}' must be 1 to 64 characters without spaces"
         ));
     }
-    if user.password.chars().count() < 12 {
-        return bad("password must have at least 12 characters".to_owned());
-    }
+    changes::check_new_password(&user.password)?;
     if let Some(region) = &user.region {
         if user.role != Role::Officer {
             return bad("only officers have a region".to_owned());

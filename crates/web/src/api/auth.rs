@@ -1,14 +1,14 @@
-//! `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`,
-//! `POST /api/v1/tokens`.
+//! `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`, password change
+//! and reset, API tokens (issue, list, revoke).
 
 use super::read_json;
 use crate::access::{Access, Credential, SESSION_COOKIE};
-use crate::accounts::{Principal, SESSION_LIFETIME};
-use crate::error::ApiError;
+use crate::accounts::{Principal, SESSION_LIFETIME, TokenInfo};
+use crate::error::{ApiError, WebError};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Extension, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -173,7 +173,7 @@ pub async fn create_token(
     }
     let token = state
         .accounts
-        .create_token(principal.id, label)
+        .create_token(principal, label)
         .await
         .map_err(ApiError::internal)?;
     Ok((
@@ -184,4 +184,112 @@ pub async fn create_token(
         }),
     )
         .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordBody {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `POST /api/v1/me/password`: one's own password, with the current one. Every session of
+/// the account ends (sign in again); API tokens stay.
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(access): Extension<Access>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let principal = access.principal()?;
+    let request: PasswordBody = read_json(body, state.options.body_limit).await?;
+    match state
+        .accounts
+        .change_password(principal, &request.current_password, &request.new_password)
+        .await
+    {
+        Ok(true) => {
+            let mut response = StatusCode::NO_CONTENT.into_response();
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, clear_session_cookie());
+            Ok(response)
+        }
+        Ok(false) => Err(ApiError::bad_request(
+            "wrong-password",
+            "当前密码不正确",
+            "the current password is wrong",
+        )
+        .with_field("current_password", "不正确 / wrong")),
+        Err(WebError::InvalidAccount(why)) => Err(ApiError::bad_request(
+            "invalid-password",
+            "新密码不符合要求",
+            "the new password does not meet the rules",
+        )
+        .with_field("new_password", why)),
+        Err(e) => Err(ApiError::internal(e)),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct OneTimePassword {
+    pub name: String,
+    /// Shown once; must be changed at the next sign-in.
+    pub password: String,
+}
+
+/// `POST /api/v1/users/{name}/password`: an admin resets an account's password to a new
+/// one-time password and ends its sessions.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Extension(access): Extension<Access>,
+    Path(name): Path<String>,
+) -> Result<Json<OneTimePassword>, ApiError> {
+    let principal = access.principal()?;
+    let password = state
+        .accounts
+        .reset_password(principal, &name)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::not_found("该账户", "account"))?;
+    Ok(Json(OneTimePassword { name, password }))
+}
+
+#[derive(Debug, Serialize)]
+pub struct TokenList {
+    pub items: Vec<TokenInfo>,
+}
+
+/// `GET /api/v1/tokens`: one's own API tokens (labels and dates, never the secrets).
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    Extension(access): Extension<Access>,
+) -> Result<Json<TokenList>, ApiError> {
+    let principal = access.principal()?;
+    let items = state
+        .accounts
+        .tokens(principal.id)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Json(TokenList { items }))
+}
+
+/// `POST /api/v1/tokens/{id}/revoke`: revoke one of one's own tokens (404 for any other).
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(access): Extension<Access>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let principal = access.principal()?;
+    let not_found = || ApiError::not_found("该令牌", "token");
+    let id: i64 = id.trim().parse().map_err(|_| not_found())?;
+    if state
+        .accounts
+        .revoke_token(principal, id)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(not_found())
+    }
 }

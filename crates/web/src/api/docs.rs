@@ -83,7 +83,25 @@ fn build() -> Value {
             })},
             "/api/v1/auth/logout": {"post": op("Sign out", json!([]), json!({"204": {"description": "signed out"}}), json!({}))},
             "/api/v1/me": {"get": op("The signed-in account", json!([]), ok("200", "Me"), json!({}))},
-            "/api/v1/tokens": {"post": op("Issue an API token for oneself (shown once)", json!([]), ok("201", "NewToken"), body("TokenBody"))},
+            "/api/v1/tokens": {
+                "post": op("Issue an API token for oneself (shown once; audited without the secret)", json!([]), ok("201", "NewToken"), body("TokenBody")),
+                "get": op("One's own API tokens: labels and dates, never the secrets", json!([]), ok("200", "TokenList"), json!({}))
+            },
+            "/api/v1/tokens/{id}/revoke": {"post": op("Revoke one of one's own API tokens (404 for any other); audited", json!([
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}
+            ]), {
+                let mut r = json!({"204": {"description": "revoked"}});
+                r["404"] = json!({"description": "no such token of yours", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+                r
+            }, json!({}))},
+            "/api/v1/me/password": {"post": op("Change one's own password with the current one; every session of the account ends (API tokens stay); audited without the passwords", json!([]), json!({"204": {"description": "changed; sign in again"}}), body("PasswordBody"))},
+            "/api/v1/users/{name}/password": {"post": op("Admin: reset an account's password to a one-time password (shown once, must be changed at sign-in); its sessions end; audited without the password", json!([
+                {"name": "name", "in": "path", "required": true, "schema": string.clone()}
+            ]), {
+                let mut r = ok("200", "OneTimePassword");
+                r["404"] = json!({"description": "no such account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+                r
+            }, json!({}))},
             "/api/v1/enterprises": {"get": op("Search the registry within the caller's scope: filters, a name fragment, a sort order, keyset paging", json!([
                 q("q", "USCC (exact) or part of the name (exact substring, at most 100 characters; 3 or more use the name index)", json!({"type": "string", "maxLength": 100})),
                 q("region", "GB/T 2260 code; its subtree (narrowed to the caller's region)", json!({"type": "string", "pattern": "^[0-9]{2}([0-9]{2}){0,2}$"})),
@@ -106,8 +124,9 @@ fn build() -> Value {
                 r["404"] = json!({"description": "no such enterprise", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
                 r
             }, json!({}))},
-            "/api/v1/audit": {"get": op("Audit log, newest first, within the caller's region", json!([
+            "/api/v1/audit": {"get": op("Audit log, newest first: who, when, what, before and after. Region officers read the entries about enterprises of their region; account and registry-wide entries are for admins and ministry officers", json!([
                 q("uscc", "only entries about this enterprise", string.clone()),
+                q("before", "only entries older than this id (next_before of the previous page)", json!({"type": "integer", "minimum": 1})),
                 q("limit", "entries", json!({"type": "integer", "minimum": 1, "maximum": 500, "default": 50}))
             ]), ok("200", "AuditPage"), json!({}))},
             "/api/v1/devices": {
@@ -152,6 +171,13 @@ fn build() -> Value {
                 }},
                 "LoginBody": {"type": "object", "required": ["name", "password"], "additionalProperties": false, "properties": {"name": {"type": "string"}, "password": {"type": "string"}}},
                 "TokenBody": {"type": "object", "required": ["label"], "additionalProperties": false, "properties": {"label": {"type": "string", "minLength": 1, "maxLength": 100}}},
+                "TokenList": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "label": {"type": "string"}, "created_at": {"type": "integer"}, "last_used_at": {"type": "integer", "nullable": true}
+                }}}}},
+                "PasswordBody": {"type": "object", "required": ["current_password", "new_password"], "additionalProperties": false, "properties": {
+                    "current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 12, "maxLength": 1024}
+                }},
+                "OneTimePassword": {"type": "object", "properties": {"name": {"type": "string"}, "password": {"type": "string"}}},
                 "DeviceList": {"type": "array", "items": {"type": "object"}},
                 "Device": {"type": "object"},
                 "NewDevice": {"type": "object"},
@@ -185,7 +211,7 @@ fn build() -> Value {
                     "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}, "actor": {"type": "string"},
                     "action": {"type": "string"}, "entity": {"type": "string"}, "entity_key": {"type": "string"},
                     "before": {"nullable": true}, "after": {"nullable": true}
-                }}}}}
+                }}}, "next_before": {"type": "integer", "nullable": true}}}
             }
         }
     })

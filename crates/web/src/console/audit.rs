@@ -17,11 +17,11 @@ pub async fn page(
 ) -> Response {
     let lang = access.lang;
     let parsed = query_pairs(raw.as_deref()).and_then(|p| parse(&p));
-    let (uscc, limit) = match parsed {
+    let request = match parsed {
         Ok(x) => x,
         Err(e) => return error_page(lang, Some(&access), &e),
     };
-    let items = match entries(&state.registry, &access.scope, uscc.as_deref(), limit).await {
+    let items = match entries(&state.registry, &access.scope, &request).await {
         Ok(items) => items,
         Err(e) => return error_page(lang, Some(&access), &e),
     };
