@@ -53,6 +53,9 @@ enum Command {
     /// Devices, credentials, provisioning keys, device types and alarms (设备管理).
     #[command(subcommand)]
     Devices(devices::DevicesCommand),
+    /// External-broker mode: one ingest node on an existing MQTT broker's shared subscription
+    /// (外部 MQTT 代理接入; see crates/bridge/README.md).
+    Bridge(shangyun_bridge::cli::Args),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
         Some(Command::Start(args)) => registry::start(database, args),
         Some(Command::Serve(args)) => serve::run(database, args),
         Some(Command::Devices(cmd)) => devices::run(database, cmd),
+        Some(Command::Bridge(args)) => shangyun_bridge::cli::main(args),
         None => registry::start(database, registry::StartArgs::default()),
     }
 }
