@@ -29,6 +29,16 @@ pub struct Args {
     /// when not given (e.g. 127.0.0.1:1884; 1883 is usually a broker's).
     #[arg(long, env = "SHANGYUN_MQTT_LISTEN", value_name = "HOST:PORT")]
     mqtt_listen: Option<std::net::SocketAddr>,
+    /// Also (or only) the MQTT device endpoint over TLS on this address (e.g. 0.0.0.0:8883);
+    /// needs --mqtt-tls-cert and --mqtt-tls-key.
+    #[arg(long, env = "SHANGYUN_MQTTS_LISTEN", value_name = "HOST:PORT", requires_all = ["mqtt_tls_cert", "mqtt_tls_key"])]
+    mqtts_listen: Option<std::net::SocketAddr>,
+    /// PEM certificate chain for --mqtts-listen.
+    #[arg(long, env = "SHANGYUN_MQTT_TLS_CERT", value_name = "FILE")]
+    mqtt_tls_cert: Option<PathBuf>,
+    /// PEM private key for --mqtts-listen.
+    #[arg(long, env = "SHANGYUN_MQTT_TLS_KEY", value_name = "FILE")]
+    mqtt_tls_key: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<ServeCommand>,
 }
@@ -131,17 +141,17 @@ pub fn run(database: Option<&str>, args: Args) -> ExitCode {
     match args.command {
         Some(ServeCommand::AddUser(user)) => add_user(&resolved.database, user),
         None => {
-            let served = match args.mqtt_listen {
-                Some(mqtt) => devices::serve_with_devices(
-                    &resolved.database,
-                    resolved.web,
-                    resolved.listen,
-                    mqtt,
-                ),
-                None => {
-                    shangyun_web::serve_blocking(&resolved.database, resolved.web, resolved.listen)
-                        .map_err(|e| e.to_string())
-                }
+            let mqtt = devices::MqttListeners {
+                plain: args.mqtt_listen,
+                tls: args
+                    .mqtts_listen
+                    .zip(args.mqtt_tls_cert.zip(args.mqtt_tls_key)),
+            };
+            let served = if mqtt.plain.is_some() || mqtt.tls.is_some() {
+                devices::serve_with_devices(&resolved.database, resolved.web, resolved.listen, mqtt)
+            } else {
+                shangyun_web::serve_blocking(&resolved.database, resolved.web, resolved.listen)
+                    .map_err(|e| e.to_string())
             };
             match served {
                 Ok(()) => ExitCode::from(output::OK),

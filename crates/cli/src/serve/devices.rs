@@ -10,14 +10,22 @@ use shangyun_ingest::{Ingest, IngestConfig};
 use shangyun_store::DatabaseLocation;
 use shangyun_web::{AppState, WebOptions};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
+
+/// Where the MQTT device endpoint listens: plain TCP, TLS (address, certificate chain PEM,
+/// key PEM), or both.
+pub struct MqttListeners {
+    pub plain: Option<SocketAddr>,
+    pub tls: Option<(SocketAddr, (PathBuf, PathBuf))>,
+}
 
 /// Serves the web server on `listen` and the MQTT device endpoint on `mqtt`.
 pub fn serve_with_devices(
     location: &DatabaseLocation,
     web: WebOptions,
     listen: SocketAddr,
-    mqtt: SocketAddr,
+    mqtt: MqttListeners,
 ) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -54,9 +62,20 @@ pub fn serve_with_devices(
             EndpointConfig::default(),
             Some(devices.presence.clone()),
         );
-        let listener = Endpoint::bind(mqtt).map_err(|e| format!("MQTT listener {mqtt}: {e}"))?;
-        eprintln!("MQTT 设备接入 / MQTT device endpoint: {mqtt}");
-        tokio::spawn(async move { endpoint.serve(listener).await });
+        if let Some(addr) = mqtt.plain {
+            let listener =
+                Endpoint::bind(addr).map_err(|e| format!("MQTT listener {addr}: {e}"))?;
+            eprintln!("MQTT 设备接入 / MQTT device endpoint: {addr}");
+            let endpoint = endpoint.clone();
+            tokio::spawn(async move { endpoint.serve(listener).await });
+        }
+        if let Some((addr, (cert, key))) = mqtt.tls {
+            let acceptor = shangyun_device_endpoint::tls_acceptor(&cert, &key)?;
+            let listener =
+                Endpoint::bind(addr).map_err(|e| format!("MQTTS listener {addr}: {e}"))?;
+            eprintln!("MQTT over TLS 设备接入 / MQTTS device endpoint: {addr}");
+            tokio::spawn(async move { endpoint.serve_tls(listener, acceptor).await });
+        }
         let served = shangyun_web::serve(state.with_devices(ingest), listen).await;
         devices.shutdown().await;
         served.map_err(|e| e.to_string())
