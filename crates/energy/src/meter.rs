@@ -22,9 +22,11 @@ pub enum MeterKind {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MeterRules {
     /// Power: two readings further apart than this are not integrated (no energy assumed in
-    /// the gap, reported). Counters: a longer gap is still counted (the counter saw the
-    /// energy), spread evenly over the gap, and reported.
+    /// the gap, reported).
     pub max_gap_ms: i64,
+    /// Counters: a gap longer than this is still counted (the register saw the energy) but
+    /// spread evenly over the gap — an estimate of when it was used — and reported.
+    pub counter_gap_ms: i64,
     /// Counters: a drop no larger than this (kWh) is meter noise, not a reset.
     pub noise_kwh: f64,
 }
@@ -33,6 +35,7 @@ impl Default for MeterRules {
     fn default() -> Self {
         Self {
             max_gap_ms: 15 * 60 * 1000,
+            counter_gap_ms: 6 * 3600 * 1000,
             noise_kwh: 0.01,
         }
     }
@@ -215,7 +218,7 @@ fn counter(r: &[Reading], wrap_at: Option<f64>, rules: &MeterRules, out: &mut Me
             });
             value
         };
-        if ts - prev_ts > rules.max_gap_ms && kwh > 0.0 {
+        if ts - prev_ts > rules.counter_gap_ms && kwh > 0.0 {
             out.adjustments.push(Adjustment {
                 at: ts,
                 kind: AdjustmentKind::Gap,

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::calendar::{DEFAULT_TZ, Month, by_day, by_month};
 use crate::factors::{FactorChoice, FactorTable};
-use crate::meter::{Adjustment, MeterKind, MeterRules, Reading, meter_energy};
+use crate::meter::{Adjustment, Interval, MeterKind, MeterRules, Reading, meter_energy};
 
 /// One meter property of one device and its readings.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +35,10 @@ pub struct EnergyOptions {
     pub region_code: Option<String>,
     /// Factor basis (`None`: the file's default, `average`).
     pub basis: Option<String>,
+    /// Count only energy inside `[start, end)` ms (intervals straddling a bound are split in
+    /// proportion to time). Read the readings with a margin around the window so the
+    /// intervals that cross its bounds are known.
+    pub window: Option<(i64, i64)>,
 }
 
 impl Default for EnergyOptions {
@@ -44,6 +48,7 @@ impl Default for EnergyOptions {
             rules: MeterRules::default(),
             region_code: None,
             basis: None,
+            window: None,
         }
     }
 }
@@ -142,7 +147,15 @@ fn device_days(
     series: &MeterSeries,
     opts: &EnergyOptions,
 ) -> (BTreeMap<NaiveDate, f64>, Vec<Adjustment>, f64) {
-    let e = meter_energy(series.kind, &opts.rules, &series.readings);
+    let mut e = meter_energy(series.kind, &opts.rules, &series.readings);
+    if let Some((start, end)) = opts.window {
+        e.intervals = e
+            .intervals
+            .iter()
+            .filter_map(|iv| clip(iv, start, end))
+            .collect();
+        e.adjustments.retain(|a| (start..=end).contains(&a.at));
+    }
     let total = e.total_kwh();
     (by_day(opts.tz, &e.intervals), e.adjustments, total)
 }
@@ -269,6 +282,17 @@ pub fn year_kwh(energy: &EnterpriseEnergy, year: i32) -> (f64, usize) {
     (months.iter().map(|m| m.kwh).sum(), months.len())
 }
 
+/// The part of an interval inside `[start, end)`, its energy in proportion to time.
+fn clip(iv: &Interval, start: i64, end: i64) -> Option<Interval> {
+    let from = iv.start.max(start);
+    let to = iv.end.min(end);
+    (to > from).then(|| Interval {
+        start: from,
+        end: to,
+        kwh: iv.kwh * ((to - from) as f64 / (iv.end - iv.start) as f64),
+    })
+}
+
 /// The total of a device's (or any) readings in `[start, end)` ms, split in proportion to
 /// time where an interval straddles a bound. Used for windows that are not calendar periods.
 pub fn window_kwh(
@@ -281,14 +305,7 @@ pub fn window_kwh(
     meter_energy(kind, rules, readings)
         .intervals
         .iter()
-        .map(|iv| {
-            let from = iv.start.max(start);
-            let to = iv.end.min(end);
-            if to <= from {
-                0.0
-            } else {
-                iv.kwh * ((to - from) as f64 / (iv.end - iv.start) as f64)
-            }
-        })
+        .filter_map(|iv| clip(iv, start, end))
+        .map(|iv| iv.kwh)
         .sum()
 }

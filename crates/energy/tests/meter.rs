@@ -55,6 +55,7 @@ fn counter_noise_is_not_a_reset_and_is_not_counted_twice() {
 fn counter_gap_is_counted_and_reported() {
     let rules = MeterRules {
         max_gap_ms: 15 * MIN,
+        counter_gap_ms: 15 * MIN,
         noise_kwh: 0.01,
     };
     let e = meter_energy(
@@ -118,6 +119,7 @@ fn power_is_integrated_by_the_trapezoid_rule() {
 fn power_gap_beyond_the_limit_assumes_no_energy() {
     let rules = MeterRules {
         max_gap_ms: 15 * MIN,
+        counter_gap_ms: 15 * MIN,
         noise_kwh: 0.01,
     };
     let e = meter_energy(
