@@ -8,9 +8,16 @@ use shangyun_store::{BatchProgress, EnterpriseRecord, Registry, StoreResult, Ups
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-/// Batches buffered between the reader and the writer: enough to keep both busy, few enough
-/// that memory stays bounded (a 10k-row batch is ~10 MB).
-pub const BATCHES_IN_FLIGHT: usize = 2;
+/// Batches buffered between the reader and the writer. One is enough: reading and validating
+/// take about a tenth of the writer's time, so the reader is always a batch ahead; memory
+/// holds at most three batches (building, queued, being written; ~0.7 KB a row).
+pub const BATCHES_IN_FLIGHT: usize = 1;
+
+/// Data rows per transaction unless the caller says otherwise. Every commit writes each page
+/// it touched to the WAL once, and USCC keys are random, so a batch touches pages all over
+/// every index: larger batches write each page fewer times (measured on 300k rows into SQLite:
+/// 50k rows per batch took 23% less CPU than 10k).
+pub const DEFAULT_BATCH_ROWS: u32 = 50_000;
 
 /// One batch: the records of a run of data rows, and where that run ends in the file.
 #[derive(Debug)]

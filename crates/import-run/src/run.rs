@@ -7,7 +7,9 @@
 //! when a run resumes after a kill; rows up to the journal's `rows_through` are just not
 //! written again.
 
-use crate::batches::{BATCHES_IN_FLIGHT, Batch, BatchBuilder, Overlap, WriterTimings};
+use crate::batches::{
+    BATCHES_IN_FLIGHT, Batch, BatchBuilder, DEFAULT_BATCH_ROWS, Overlap, WriterTimings,
+};
 use crate::error::RunError;
 use crate::hash::file_sha256;
 use crate::progress::{Progress, Shared};
@@ -39,7 +41,7 @@ pub type Admit = Arc<dyn Fn(&Enterprise) -> Result<(), String> + Send + Sync>;
 pub struct ImportOptions {
     /// The year of the figures, for a file without a 年度 (year) column.
     pub year: Option<i32>,
-    /// Data rows per transaction.
+    /// Data rows per transaction ([`DEFAULT_BATCH_ROWS`]).
     pub batch_rows: u32,
     /// The file's name in the journal and the audit log (default: the path). A web upload
     /// passes the name the user gave, not the temporary path.
@@ -70,7 +72,7 @@ impl Default for ImportOptions {
     fn default() -> Self {
         ImportOptions {
             year: None,
-            batch_rows: 10_000,
+            batch_rows: DEFAULT_BATCH_ROWS,
             name: None,
             report: None,
             overlap: Overlap::Sequential,

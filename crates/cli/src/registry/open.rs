@@ -24,10 +24,23 @@ pub fn location(database: Option<&str>) -> Result<DatabaseLocation, StoreError> 
 /// Opens the registry (applying migrations unless `migrate` is false), or returns the exit
 /// code after printing why not.
 pub fn open(database: Option<&str>, migrate: bool) -> Result<Session, ExitCode> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    open_in(runtime()?, database, migrate)
+}
+
+/// A single-threaded runtime for a command.
+pub fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| output::usage_error(format!("cannot start the async runtime: {e}")))?;
+        .map_err(|e| output::usage_error(format!("cannot start the async runtime: {e}")))
+}
+
+/// [`open`] on a runtime the command already runs.
+pub fn open_in(
+    runtime: tokio::runtime::Runtime,
+    database: Option<&str>,
+    migrate: bool,
+) -> Result<Session, ExitCode> {
     let location = location(database).map_err(store_error)?;
     let options = OpenOptions {
         migrate,
