@@ -39,6 +39,16 @@ fn rule_for<'r>(rules: &'r [RetentionRule], owner: &str, key: &str) -> Option<&'
         })
 }
 
+/// Series whose points of UTC `day` are all expired (their cutoff is at or after its end).
+fn expired_on(cutoffs: &HashMap<i32, i64>, day: i64) -> Vec<i32> {
+    let day_end = (day + 1) * DAY_MS;
+    cutoffs
+        .iter()
+        .filter(|(_, c)| **c >= day_end)
+        .map(|(id, _)| *id)
+        .collect()
+}
+
 pub(crate) async fn enforce(
     db: &PgTsdb,
     rules: &[RetentionRule],
@@ -63,12 +73,7 @@ pub(crate) async fn enforce(
     let mut points_dropped = 0u64;
     let (mut dropped, mut cleaned) = (0usize, Vec::new());
     for (day, name) in schema::partitions(&db.pool).await? {
-        let day_end = (day + 1) * DAY_MS;
-        let expired: Vec<i32> = cutoffs
-            .iter()
-            .filter(|(_, c)| **c >= day_end)
-            .map(|(id, _)| *id)
-            .collect();
+        let expired = expired_on(&cutoffs, day);
         if expired.is_empty() {
             continue;
         }
@@ -106,12 +111,7 @@ pub(crate) async fn enforce(
         .await?;
     let mut packed_deleted = 0u64;
     for day in packed_days {
-        let day_end = (i64::from(day) + 1) * DAY_MS;
-        let expired: Vec<i32> = cutoffs
-            .iter()
-            .filter(|(_, c)| **c >= day_end)
-            .map(|(id, _)| *id)
-            .collect();
+        let expired = expired_on(&cutoffs, i64::from(day));
         if expired.is_empty() {
             continue;
         }
