@@ -127,27 +127,19 @@ fn results(
     params: &[(String, String)],
 ) -> Markup {
     let next_link = result.next_after.as_ref().map(|after| {
-        let mut p: Vec<(String, String)> = params
-            .iter()
-            .filter(|(k, _)| k != "after" && k != "total")
-            .cloned()
-            .collect();
-        p.push(("after".to_owned(), after.clone()));
-        format!(
-            "/enterprises?{}",
-            serde_urlencoded::to_string(&p).unwrap_or_default()
+        link(
+            "/enterprises",
+            params,
+            &["after", "total"],
+            ("after", after),
         )
     });
     let export_link = |format: &str| {
-        let mut p: Vec<(String, String)> = params
-            .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "after" | "total" | "limit" | "format"))
-            .cloned()
-            .collect();
-        p.push(("format".to_owned(), format.to_owned()));
-        format!(
-            "/export?{}",
-            serde_urlencoded::to_string(&p).unwrap_or_default()
+        link(
+            "/export",
+            params,
+            &["after", "total", "limit", "format"],
+            ("format", format),
         )
     };
     html! {
@@ -205,6 +197,20 @@ fn results(
             }
         }
     }
+}
+
+/// `path?` the current parameters without `drop`, plus `add`.
+fn link(path: &str, params: &[(String, String)], drop: &[&str], add: (&str, &str)) -> String {
+    let mut p: Vec<(&str, &str)> = params
+        .iter()
+        .filter(|(k, _)| !drop.contains(&k.as_str()))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    p.push(add);
+    format!(
+        "{path}?{}",
+        serde_urlencoded::to_string(&p).unwrap_or_default()
+    )
 }
 
 /// The region choices a scope allows: its own subtree down two levels.
