@@ -174,6 +174,32 @@ impl Ingest {
         Err(e)
     }
 
+    /// A decoder's result, its error counted as malformed.
+    fn decoded<T>(&self, r: Result<T, tb::DecodeError>) -> Result<T, IngestError> {
+        r.or_else(|e| self.refuse(IngestError::Malformed(e)))
+    }
+
+    /// Client attributes of one device into the directory (nothing to do when empty).
+    async fn store_attributes(
+        &self,
+        device: &DeviceIdentity,
+        values: &[tb::KeyValue],
+    ) -> Result<(), IngestError> {
+        if values.is_empty() {
+            return Ok(());
+        }
+        if let Err(e) = self
+            .0
+            .directory
+            .client_attributes_set(device.id, attribute_map(values))
+            .await
+        {
+            return self.refuse(e.into());
+        }
+        Live::add(&self.0.live.attribute_messages, 1);
+        Ok(())
+    }
+
     /// Telemetry of `device` itself (`v1/devices/me/telemetry`, HTTP `/telemetry`).
     /// Synchronous up to the store's queue, so calls are stored in call order; await the
     /// returned [`Durable`] before acknowledging.
@@ -183,10 +209,7 @@ impl Ingest {
         payload: &[u8],
         received_ms: i64,
     ) -> Result<Durable, IngestError> {
-        let records = match tb::decode_telemetry(payload, &self.0.config.limits) {
-            Ok(r) => r,
-            Err(e) => return self.refuse(IngestError::Malformed(e)),
-        };
+        let records = self.decoded(tb::decode_telemetry(payload, &self.0.config.limits))?;
         let (batch, server_time) = batch(device, records, received_ms);
         Live::add(&self.0.live.server_time_records, server_time);
         let batches: Vec<Batch> = if batch.points.is_empty() {
@@ -207,24 +230,9 @@ impl Ingest {
         payload: &[u8],
         received_ms: i64,
     ) -> Result<(), IngestError> {
-        let values = match tb::decode_attributes(payload, &self.0.config.limits) {
-            Ok(v) => v,
-            Err(e) => return self.refuse(IngestError::Malformed(e)),
-        };
+        let values = self.decoded(tb::decode_attributes(payload, &self.0.config.limits))?;
         self.activity(device, received_ms);
-        if values.is_empty() {
-            return Ok(());
-        }
-        if let Err(e) = self
-            .0
-            .directory
-            .client_attributes_set(device.id, attribute_map(&values))
-            .await
-        {
-            return self.refuse(e.into());
-        }
-        Live::add(&self.0.live.attribute_messages, 1);
-        Ok(())
+        self.store_attributes(device, &values).await
     }
 
     /// A gateway's sub-device by name: found or created by the directory, then cached.
@@ -266,10 +274,7 @@ impl Ingest {
         if !gateway.is_gateway {
             return self.refuse(IngestError::NotAGateway(gateway.id.0));
         }
-        let devices = match tb::decode_gateway_telemetry(payload, &self.0.config.limits) {
-            Ok(d) => d,
-            Err(e) => return self.refuse(IngestError::Malformed(e)),
-        };
+        let devices = self.decoded(tb::decode_gateway_telemetry(payload, &self.0.config.limits))?;
         let mut children = Vec::with_capacity(devices.len());
         let mut batches: Vec<Batch> = Vec::with_capacity(devices.len());
         let mut server_time = 0;
@@ -303,26 +308,15 @@ impl Ingest {
         if !gateway.is_gateway {
             return self.refuse(IngestError::NotAGateway(gateway.id.0));
         }
-        let devices = match tb::decode_gateway_attributes(payload, &self.0.config.limits) {
-            Ok(d) => d,
-            Err(e) => return self.refuse(IngestError::Malformed(e)),
-        };
+        let devices = self.decoded(tb::decode_gateway_attributes(
+            payload,
+            &self.0.config.limits,
+        ))?;
         self.activity(gateway, received_ms);
         for d in devices {
             let child = self.sub_device(gateway, &d.device, None).await?;
             self.activity(&child, received_ms);
-            if d.values.is_empty() {
-                continue;
-            }
-            if let Err(e) = self
-                .0
-                .directory
-                .client_attributes_set(child.id, attribute_map(&d.values))
-                .await
-            {
-                return self.refuse(e.into());
-            }
-            Live::add(&self.0.live.attribute_messages, 1);
+            self.store_attributes(&child, &d.values).await?;
         }
         Ok(())
     }
@@ -334,10 +328,7 @@ impl Ingest {
         payload: &[u8],
         received_ms: i64,
     ) -> Result<DeviceIdentity, IngestError> {
-        let d = match tb::decode_gateway_device(payload, &self.0.config.limits) {
-            Ok(d) => d,
-            Err(e) => return self.refuse(IngestError::Malformed(e)),
-        };
+        let d = self.decoded(tb::decode_gateway_device(payload, &self.0.config.limits))?;
         let child = self
             .sub_device(gateway, &d.device, d.device_type.as_deref())
             .await?;
@@ -355,10 +346,7 @@ impl Ingest {
         payload: &[u8],
         received_ms: i64,
     ) -> Result<DeviceIdentity, IngestError> {
-        let d = match tb::decode_gateway_device(payload, &self.0.config.limits) {
-            Ok(d) => d,
-            Err(e) => return self.refuse(IngestError::Malformed(e)),
-        };
+        let d = self.decoded(tb::decode_gateway_device(payload, &self.0.config.limits))?;
         let child = self.sub_device(gateway, &d.device, None).await?;
         if let Some(p) = &self.0.presence {
             p.on_activity(gateway, received_ms);
