@@ -61,6 +61,26 @@ impl RegistryFilter {
 
     /// The `WHERE` condition (over `enterprises e`) and its bind values in order.
     pub(crate) fn compile(&self, style: Placeholder) -> StoreResult<Compiled> {
+        self.compile_with(style, false)
+    }
+
+    /// [`compile`](Self::compile) for one page of a sorted listing. SQLite plans without
+    /// statistics and would read a whole province through the region index and sort it;
+    /// walking the sort order's index and testing each row finds a page after a few thousand
+    /// rows instead. So on SQLite the region and industry indices are only offered for a
+    /// county (a few hundred firms, cheaper to sort than to walk past); a unary `+` hides
+    /// them otherwise. PostgreSQL has statistics and is left to choose.
+    pub(crate) fn compile_for_page(&self, style: Placeholder) -> StoreResult<Compiled> {
+        let county = self
+            .region
+            .as_deref()
+            .and_then(|r| region_prefix(r).ok())
+            .is_some_and(|p| p.len() == 6);
+        self.compile_with(style, style == Placeholder::Question && !county)
+    }
+
+    fn compile_with(&self, style: Placeholder, walk_order: bool) -> StoreResult<Compiled> {
+        let hide = if walk_order { "+" } else { "" };
         let mut out = Compiled {
             sql: String::from("TRUE"),
             binds: Vec::new(),
@@ -70,7 +90,9 @@ impl RegistryFilter {
             let prefix = region_prefix(region)?;
             let upper = prefix_upper_bound(&prefix);
             let (a, b) = (out.bind(Bind::Text(prefix)), out.bind(Bind::Text(upper)));
-            out.sql += &format!(" AND e.registered_region >= {a} AND e.registered_region < {b}");
+            out.sql += &format!(
+                " AND {hide}e.registered_region >= {a} AND {hide}e.registered_region < {b}"
+            );
         }
         if !self.industries.is_empty() {
             let mut parts = Vec::new();
@@ -78,7 +100,9 @@ impl RegistryFilter {
                 let prefix = industry_prefix(code)?;
                 let upper = prefix_upper_bound(&prefix);
                 let (a, b) = (out.bind(Bind::Text(prefix)), out.bind(Bind::Text(upper)));
-                parts.push(format!("(e.industry >= {a} AND e.industry < {b})"));
+                parts.push(format!(
+                    "({hide}e.industry >= {a} AND {hide}e.industry < {b})"
+                ));
             }
             out.sql += &format!(" AND ({})", parts.join(" OR "));
         }
