@@ -64,6 +64,10 @@ impl Db {
     pub(crate) async fn open(location: &DatabaseLocation) -> DeviceStoreResult<(Db, String)> {
         let target = location.display_target();
         let err = |e: sqlx::Error| DeviceStoreError::db(&target, e);
+        let migration_failed = |e: sqlx::migrate::MigrateError| DeviceStoreError::Database {
+            target: target.clone(),
+            message: format!("migration failed: {e}"),
+        };
         let db = match location {
             DatabaseLocation::Sqlite { path } => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -86,13 +90,7 @@ impl Db {
                     .connect_with(options)
                     .await
                     .map_err(err)?;
-                migrator(true)
-                    .run(&pool)
-                    .await
-                    .map_err(|e| DeviceStoreError::Database {
-                        target: target.clone(),
-                        message: format!("migration failed: {e}"),
-                    })?;
+                migrator(true).run(&pool).await.map_err(migration_failed)?;
                 Db::Sqlite(pool)
             }
             DatabaseLocation::Postgres { url } => {
@@ -104,13 +102,7 @@ impl Db {
                     .connect_with(options)
                     .await
                     .map_err(err)?;
-                migrator(false)
-                    .run(&pool)
-                    .await
-                    .map_err(|e| DeviceStoreError::Database {
-                        target: target.clone(),
-                        message: format!("migration failed: {e}"),
-                    })?;
+                migrator(false).run(&pool).await.map_err(migration_failed)?;
                 Db::Postgres(pool)
             }
         };

@@ -14,16 +14,72 @@ use shangyun_devices::{
 
 impl DeviceStore {
     async fn by_token(&self, token: &str) -> Result<Option<DeviceIdentity>, DeviceStoreError> {
-        let hash = secret::hash_token(token).to_vec();
+        let hash = secret::hash_token(token);
+        if let Some((identity, at)) = self.inner.tokens.read().get(&hash)
+            && at.elapsed() < crate::TOKEN_CACHE_TTL
+        {
+            return Ok(Some(identity.clone()));
+        }
         let row: Option<IdRow> = on_db!(&self.inner.db, pool => sqlx::query_as(concat!(
             "SELECT ", id_cols!(),
             " FROM device_tokens t JOIN devices d ON d.id = t.device_id WHERE t.token_hash = $1"
         ))
-        .bind(&hash)
+        .bind(hash.to_vec())
         .fetch_optional(pool)
         .await)
         .map_err(|e| self.err(e))?;
-        Ok(row.map(identity))
+        let found = row.map(identity);
+        let mut cache = self.inner.tokens.write();
+        match &found {
+            Some(identity) => {
+                if cache.len() >= crate::TOKEN_CACHE_MAX {
+                    cache.clear();
+                }
+                cache.insert(hash, (identity.clone(), std::time::Instant::now()));
+            }
+            None => {
+                cache.remove(&hash);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Loads every token into the lookup cache (start-up: 50k reconnects then cost no query
+    /// for TOKEN_CACHE_TTL). Returns how many.
+    pub async fn warm_token_cache(&self) -> Result<usize, DeviceStoreError> {
+        type Row = (
+            Vec<u8>,
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            bool,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = on_db!(&self.inner.db, pool => sqlx::query_as(concat!(
+            "SELECT t.token_hash, ", id_cols!(),
+            " FROM device_tokens t JOIN devices d ON d.id = t.device_id"
+        ))
+        .fetch_all(pool)
+        .await)
+        .map_err(|e| self.err(e))?;
+        let now = std::time::Instant::now();
+        let mut cache = self.inner.tokens.write();
+        let mut n = 0;
+        for (hash, id, name, enterprise, device_type, is_gateway, gateway) in rows {
+            if let Ok(hash) = hash.try_into() {
+                let identity = identity((id, name, enterprise, device_type, is_gateway, gateway));
+                cache.insert(hash, (identity, now));
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Drops cached lookups of `device` (its credentials changed here).
+    pub(crate) fn forget_device(&self, device: DeviceId) {
+        self.inner.tokens.write().retain(|_, (d, _)| d.id != device);
+        self.inner.passwords.forget(device);
     }
 
     async fn by_basic(

@@ -25,7 +25,7 @@ pub use runtime::{DeviceRuntime, RuntimeCounters, RuntimeOptions};
 use db::Db;
 use parking_lot::RwLock;
 use shangyun_devices::credentials::PasswordCache;
-use shangyun_devices::{SharedAttributesUpdate, ThingModel};
+use shangyun_devices::{DeviceIdentity, SharedAttributesUpdate, ThingModel};
 use shangyun_store::DatabaseLocation;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -46,7 +46,17 @@ struct Inner {
     shared_tx: tokio::sync::broadcast::Sender<SharedAttributesUpdate>,
     types: RwLock<HashMap<String, ThingModel>>,
     has_registry: bool,
+    /// Token hash → identity, so that reconnects do not each cost a query. Dropped per device
+    /// by this process's rotations and revocations at once; a change made by another process
+    /// (the CLI, another node) takes effect within [`TOKEN_CACHE_TTL`].
+    tokens:
+        RwLock<HashMap<shangyun_devices::secret::TokenHash, (DeviceIdentity, std::time::Instant)>>,
 }
+
+/// How long a cached token lookup is trusted.
+pub const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+/// Cached tokens before the cache starts over.
+const TOKEN_CACHE_MAX: usize = 1_000_000;
 
 impl std::fmt::Debug for DeviceStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -80,6 +90,7 @@ impl DeviceStore {
                 shared_tx: tokio::sync::broadcast::channel(4096).0,
                 types: RwLock::new(HashMap::new()),
                 has_registry,
+                tokens: RwLock::new(HashMap::new()),
             }),
         };
         store.install_builtin_types().await?;

@@ -374,7 +374,12 @@ impl DeviceStore {
             }
             let marks: Vec<String> = list
                 .iter()
-                .map(|e| format!("${}", next(Bind::Text(shangyun_ids::normalize(e)), &mut binds)))
+                .map(|e| {
+                    format!(
+                        "${}",
+                        next(Bind::Text(shangyun_ids::normalize(e)), &mut binds)
+                    )
+                })
                 .collect();
             sql.push_str(&format!(" AND d.enterprise IN ({})", marks.join(", ")));
         }
@@ -492,7 +497,7 @@ impl DeviceStore {
         if !found {
             return Err(DeviceStoreError::NotFound(format!("device {device}")));
         }
-        self.inner.passwords.forget(device);
+        self.forget_device(device);
         Ok(())
     }
 

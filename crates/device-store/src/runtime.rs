@@ -59,6 +59,7 @@ impl DeviceRuntime {
     /// Loads device types (timeouts, rules), per-device rules, presence and active alarms,
     /// and starts the flusher.
     pub async fn start(store: DeviceStore, options: RuntimeOptions) -> DeviceStoreResult<Self> {
+        store.warm_token_cache().await?;
         let presence = Arc::new(Presence::new(options.default_timeout_ms));
         let types = store.device_types();
         for t in &types {

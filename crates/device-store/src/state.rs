@@ -47,6 +47,39 @@ fn alarm_record(r: AlarmRow) -> AlarmRecord {
     }
 }
 
+/// `INSERT … SELECT … FROM (VALUES …)` of `rows` presence rows; the casts give PostgreSQL the
+/// parameter types and are no-ops for SQLite.
+fn presence_upsert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO device_presence (device_id, gateway_id, last_activity_ms, last_connect_ms, \
+         last_disconnect_ms, online) SELECT column1, column2, column3, column4, column5, column6 \
+         FROM (VALUES ",
+    );
+    for i in 0..rows {
+        let b = i * 6;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), \
+             CAST(${} AS BIGINT), CAST(${} AS BOOLEAN))",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6
+        ));
+    }
+    sql.push_str(
+        ") AS v WHERE EXISTS (SELECT 1 FROM devices d WHERE d.id = v.column1) \
+         ON CONFLICT (device_id) DO UPDATE SET gateway_id = excluded.gateway_id, \
+         last_activity_ms = excluded.last_activity_ms, last_connect_ms = excluded.last_connect_ms, \
+         last_disconnect_ms = excluded.last_disconnect_ms, online = excluded.online",
+    );
+    sql
+}
+
 impl DeviceStore {
     /// Writes presence records in one transaction (what `Presence::take_dirty` returned).
     /// Records of devices deleted meanwhile are skipped.
@@ -57,25 +90,21 @@ impl DeviceStore {
         let _w = self.inner.write.lock().await;
         on_db!(&self.inner.db, pool => {
             let mut tx = pool.begin().await?;
+            // 500 rows per statement (3,000 parameters: under both backends' limits); rows of
+            // devices deleted meanwhile are skipped by the EXISTS.
             for chunk in records.chunks(500) {
+                let sql = presence_upsert_sql(chunk.len());
+                let mut q = sqlx::query(AssertSqlSafe(sql));
                 for r in chunk {
-                    sqlx::query(
-                        "INSERT INTO device_presence (device_id, gateway_id, last_activity_ms, last_connect_ms, \
-                         last_disconnect_ms, online) SELECT $1, $2, $3, $4, $5, $6 \
-                         WHERE EXISTS (SELECT 1 FROM devices WHERE id = $1) \
-                         ON CONFLICT (device_id) DO UPDATE SET gateway_id = excluded.gateway_id, \
-                         last_activity_ms = excluded.last_activity_ms, last_connect_ms = excluded.last_connect_ms, \
-                         last_disconnect_ms = excluded.last_disconnect_ms, online = excluded.online",
-                    )
-                    .bind(r.device.0)
-                    .bind(r.gateway.map(|g| g.0))
-                    .bind(r.last_activity_ms)
-                    .bind(r.last_connect_ms)
-                    .bind(r.last_disconnect_ms)
-                    .bind(r.online)
-                    .execute(&mut *tx)
-                    .await?;
+                    q = q
+                        .bind(r.device.0)
+                        .bind(r.gateway.map(|g| g.0))
+                        .bind(r.last_activity_ms)
+                        .bind(r.last_connect_ms)
+                        .bind(r.last_disconnect_ms)
+                        .bind(r.online);
                 }
+                q.execute(&mut *tx).await?;
             }
             tx.commit().await
         })

@@ -120,6 +120,18 @@ struct DeviceState {
     since_ms: i64,
 }
 
+impl DeviceState {
+    fn new(identity: &DeviceIdentity, since_ms: i64) -> Self {
+        Self {
+            identity: identity.clone(),
+            active: HashMap::new(),
+            last_eval: HashMap::new(),
+            last_seen: HashMap::new(),
+            since_ms,
+        }
+    }
+}
+
 const SHARDS: usize = 64;
 
 /// The engine. All methods take `&self` and are safe from many ingest threads.
@@ -157,13 +169,9 @@ impl AlarmEngine {
     /// alarms from the store.
     pub fn watch(&self, device: &DeviceIdentity, last_seen_ms: i64, active: Vec<Alarm>) {
         let mut shard = self.shard(device.id).lock();
-        let state = shard.entry(device.id).or_insert_with(|| DeviceState {
-            identity: device.clone(),
-            active: HashMap::new(),
-            last_eval: HashMap::new(),
-            last_seen: HashMap::new(),
-            since_ms: last_seen_ms,
-        });
+        let state = shard
+            .entry(device.id)
+            .or_insert_with(|| DeviceState::new(device, last_seen_ms));
         for a in active {
             state.active.insert(a.rule.clone(), a);
         }
@@ -185,12 +193,8 @@ impl AlarmEngine {
         };
         let mut events = Vec::new();
         let mut shard = self.shard(device.id).lock();
-        let state = shard.entry(device.id).or_insert_with(|| DeviceState {
-            identity: device.clone(),
-            active: HashMap::new(),
-            last_eval: HashMap::new(),
-            last_seen: HashMap::new(),
-            since_ms: points.iter().map(|p| p.1).min().unwrap_or(0),
+        let state = shard.entry(device.id).or_insert_with(|| {
+            DeviceState::new(device, points.iter().map(|p| p.1).min().unwrap_or(0))
         });
         if state.identity.device_type != device.device_type {
             state.identity = device.clone();
