@@ -116,6 +116,35 @@ fn add_list_rotate_revoke_keys_and_types() -> Result<(), Box<dyn std::error::Err
         run(&db, &["types", "add", &good.to_string_lossy()], None).0,
         0
     );
+    // a device's own alarm rules, checked against its type
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[[alarms]]\nid = \"hot\"\nkey = \"voltage_a\"\nabove = 250.0\nseverity = \"critical\"\n",
+    )?;
+    let (code, out, err) = run(
+        &db,
+        &["alarms", "rules", "1", &rules.to_string_lossy()],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1 own alarm rule(s) stored"), "{out}");
+    let (_, out, _) = run(&db, &["alarms", "rules", "1"], None);
+    assert!(out.contains("above = 250.0"), "{out}");
+    std::fs::write(
+        &rules,
+        "[[alarms]]\nid = \"hot\"\nkey = \"nope\"\nabove = 1.0\nseverity = \"minor\"\n",
+    )?;
+    let (code, _, err) = run(
+        &db,
+        &["alarms", "rules", "1", &rules.to_string_lossy()],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("\"nope\" is not a property of device type \"electricity-meter\""),
+        "{err}"
+    );
     let (_, out, _) = run(&db, &["types", "list"], None);
     assert!(out.contains("kiln") && out.contains("电能表"), "{out}");
     Ok(())
