@@ -34,6 +34,7 @@ mod backend;
 mod error;
 mod filter;
 mod flows;
+mod journal;
 mod location;
 mod migrate;
 mod plan;

@@ -7,7 +7,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::filter::{Bind, Placeholder, RegistryFilter, tier_key};
 use crate::migrate::{Flavour, migrator};
 use crate::plan::{DerivedRow, Existing};
-use crate::records::{AuditEntry, AuditQuery, BatchProgress, ImportJournal};
+use crate::records::{AuditEntry, AuditQuery};
 use crate::rows;
 use chrono::{DateTime, NaiveDate, Utc};
 use shangyun_registry::{AnnualFigures, Derived, Enterprise, Tier, Title};
@@ -145,20 +145,6 @@ fn audit_parts(row: &PgRow) -> Result<rows::AuditParts, sqlx::Error> {
         entity_key: row.try_get("entity_key")?,
         before: row.try_get("before_json")?,
         after: row.try_get("after_json")?,
-    })
-}
-
-fn import_from(row: &PgRow) -> Result<ImportJournal, sqlx::Error> {
-    Ok(ImportJournal {
-        id: row.try_get("id")?,
-        file_name: row.try_get("file_name")?,
-        file_hash: row.try_get("file_hash")?,
-        actor: row.try_get("actor")?,
-        started_at: row.try_get("started_at")?,
-        finished_at: row.try_get("finished_at")?,
-        rows_through: rows::count(row.try_get("rows_through")?),
-        rows_ok: rows::count(row.try_get("rows_ok")?),
-        rows_bad: rows::count(row.try_get("rows_bad")?),
     })
 }
 
@@ -591,97 +577,5 @@ impl Backend for PgBackend {
         Ok(rows::count(n))
     }
 
-    async fn insert_import(
-        &self,
-        conn: &mut PgConnection,
-        file_name: &str,
-        file_hash: &str,
-        actor: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<ImportJournal> {
-        let row = sqlx::query(
-            "INSERT INTO imports (file_name, file_hash, actor, started_at) VALUES ($1, $2, $3, $4) \
-             RETURNING *",
-        )
-        .bind(file_name)
-        .bind(file_hash)
-        .bind(actor)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(|e| self.err(e))?;
-        import_from(&row).map_err(|e| self.err(e))
-    }
-
-    async fn imports_by_hash(
-        &self,
-        conn: &mut PgConnection,
-        file_hash: Option<&str>,
-    ) -> StoreResult<Vec<ImportJournal>> {
-        let rows = match file_hash {
-            Some(hash) => {
-                sqlx::query("SELECT * FROM imports WHERE file_hash = $1 ORDER BY id DESC")
-                    .bind(hash)
-                    .fetch_all(&mut *conn)
-                    .await
-            }
-            None => {
-                sqlx::query("SELECT * FROM imports ORDER BY id DESC")
-                    .fetch_all(&mut *conn)
-                    .await
-            }
-        }
-        .map_err(|e| self.err(e))?;
-        rows.iter()
-            .map(|row| import_from(row).map_err(|e| self.err(e)))
-            .collect()
-    }
-
-    async fn get_import(
-        &self,
-        conn: &mut PgConnection,
-        id: i64,
-    ) -> StoreResult<Option<ImportJournal>> {
-        let row = sqlx::query("SELECT * FROM imports WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(|e| self.err(e))?;
-        row.map(|r| import_from(&r).map_err(|e| self.err(e)))
-            .transpose()
-    }
-
-    async fn advance_import(
-        &self,
-        conn: &mut PgConnection,
-        progress: &BatchProgress,
-    ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE imports SET rows_through = GREATEST(rows_through, $1), \
-             rows_ok = rows_ok + $2, rows_bad = rows_bad + $3 WHERE id = $4",
-        )
-        .bind(rows::signed(progress.rows_through))
-        .bind(rows::signed(progress.rows_ok))
-        .bind(rows::signed(progress.rows_bad))
-        .bind(progress.import_id)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| self.err(e))?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    async fn finish_import(
-        &self,
-        conn: &mut PgConnection,
-        id: i64,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE imports SET finished_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| self.err(e))?;
-        Ok(done.rows_affected() == 1)
-    }
+    crate::journal::journal_statements!();
 }

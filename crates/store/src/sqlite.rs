@@ -9,7 +9,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::filter::{Bind, Compiled, Placeholder, RegistryFilter};
 use crate::migrate::{Flavour, migrator};
 use crate::plan::{DerivedRow, Existing};
-use crate::records::{AuditEntry, AuditQuery, BatchProgress, ImportJournal};
+use crate::records::{AuditEntry, AuditQuery};
 use crate::rows;
 use crate::wire;
 use chrono::{DateTime, Utc};
@@ -165,20 +165,6 @@ fn enterprise_from(row: &SqliteRow) -> Result<Enterprise, sqlx::Error> {
         contact_name: row.try_get("contact_name")?,
         contact_phone: row.try_get("contact_phone")?,
         contact_email: row.try_get("contact_email")?,
-    })
-}
-
-fn import_from(row: &SqliteRow) -> Result<ImportJournal, sqlx::Error> {
-    Ok(ImportJournal {
-        id: row.try_get("id")?,
-        file_name: row.try_get("file_name")?,
-        file_hash: row.try_get("file_hash")?,
-        actor: row.try_get("actor")?,
-        started_at: row.try_get("started_at")?,
-        finished_at: row.try_get("finished_at")?,
-        rows_through: rows::count(row.try_get("rows_through")?),
-        rows_ok: rows::count(row.try_get("rows_ok")?),
-        rows_bad: rows::count(row.try_get("rows_bad")?),
     })
 }
 
@@ -593,97 +579,5 @@ impl Backend for SqliteBackend {
         Ok(rows::count(n))
     }
 
-    async fn insert_import(
-        &self,
-        conn: &mut SqliteConnection,
-        file_name: &str,
-        file_hash: &str,
-        actor: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<ImportJournal> {
-        let row = sqlx::query(
-            "INSERT INTO imports (file_name, file_hash, actor, started_at) VALUES (?1, ?2, ?3, ?4) \
-             RETURNING *",
-        )
-        .bind(file_name)
-        .bind(file_hash)
-        .bind(actor)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(|e| self.err(e))?;
-        import_from(&row).map_err(|e| self.err(e))
-    }
-
-    async fn imports_by_hash(
-        &self,
-        conn: &mut SqliteConnection,
-        file_hash: Option<&str>,
-    ) -> StoreResult<Vec<ImportJournal>> {
-        let rows = match file_hash {
-            Some(hash) => {
-                sqlx::query("SELECT * FROM imports WHERE file_hash = ?1 ORDER BY id DESC")
-                    .bind(hash)
-                    .fetch_all(&mut *conn)
-                    .await
-            }
-            None => {
-                sqlx::query("SELECT * FROM imports ORDER BY id DESC")
-                    .fetch_all(&mut *conn)
-                    .await
-            }
-        }
-        .map_err(|e| self.err(e))?;
-        rows.iter()
-            .map(|row| import_from(row).map_err(|e| self.err(e)))
-            .collect()
-    }
-
-    async fn get_import(
-        &self,
-        conn: &mut SqliteConnection,
-        id: i64,
-    ) -> StoreResult<Option<ImportJournal>> {
-        let row = sqlx::query("SELECT * FROM imports WHERE id = ?1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(|e| self.err(e))?;
-        row.map(|r| import_from(&r).map_err(|e| self.err(e)))
-            .transpose()
-    }
-
-    async fn advance_import(
-        &self,
-        conn: &mut SqliteConnection,
-        progress: &BatchProgress,
-    ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE imports SET rows_through = max(rows_through, ?1), rows_ok = rows_ok + ?2, \
-             rows_bad = rows_bad + ?3 WHERE id = ?4",
-        )
-        .bind(rows::signed(progress.rows_through))
-        .bind(rows::signed(progress.rows_ok))
-        .bind(rows::signed(progress.rows_bad))
-        .bind(progress.import_id)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| self.err(e))?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    async fn finish_import(
-        &self,
-        conn: &mut SqliteConnection,
-        id: i64,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE imports SET finished_at = ?1 WHERE id = ?2")
-            .bind(now)
-            .bind(id)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| self.err(e))?;
-        Ok(done.rows_affected() == 1)
-    }
+    crate::journal::journal_statements!();
 }
