@@ -71,6 +71,20 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         .get::<MatchedPath>()
         .and_then(|p| routes::find(p.as_str(), request.method()))
     else {
+        // The path is in the table under other methods: 405, in the API's error shape.
+        let path = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|p| p.as_str());
+        if path.is_some_and(|p| routes::ROUTES.iter().any(|r| r.path == p)) {
+            return ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "该路径不支持此请求方法",
+                "this path does not answer this method",
+            )
+            .into_response();
+        }
         // A handler reachable without a rule is a bug: refuse rather than guess.
         return ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -75,3 +75,31 @@ async fn every_post_route_refuses_an_oversized_body() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn an_unsupported_method_on_a_known_path_is_405_not_500() -> TestResult {
+    let t = TestApp::sqlite().await?;
+    let (cookie, _) = t.session("admin").await?;
+    for (method, path) in [
+        ("TRACE", "/api/v1/enterprises"),
+        ("DELETE", "/api/v1/me"),
+        ("PUT", "/api/v1/tokens"),
+        ("TRACE", "/api/v1/openapi.json"),
+    ] {
+        let response = t
+            .send(
+                Request::builder()
+                    .method(method)
+                    .uri(path)
+                    .header(header::COOKIE, cookie.as_str())
+                    .body(Body::empty())?,
+            )
+            .await?;
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+    }
+    Ok(())
+}
