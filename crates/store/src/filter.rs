@@ -70,7 +70,15 @@ impl RegistryFilter {
     /// rows instead. So on SQLite the region and industry indices are only offered for a
     /// county (a few hundred firms, cheaper to sort than to walk past); a unary `+` hides
     /// them otherwise. PostgreSQL has statistics and is left to choose.
-    pub(crate) fn compile_for_page(&self, style: Placeholder) -> StoreResult<Compiled> {
+    pub(crate) fn compile_for_page(
+        &self,
+        style: Placeholder,
+        by_region: bool,
+    ) -> StoreResult<Compiled> {
+        // Sorted by region, the region index gives the range and the order at once.
+        if by_region {
+            return self.compile_with(style, false);
+        }
         let county = self
             .region
             .as_deref()

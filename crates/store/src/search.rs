@@ -181,7 +181,9 @@ pub(crate) fn name_condition(out: &mut Compiled, needle: &str) -> StoreResult<St
 /// `WHERE … ORDER BY … LIMIT …` over `enterprises e` for one page.
 pub(crate) fn page_tail(request: &SearchRequest, style: Placeholder) -> StoreResult<Compiled> {
     let sort = request.sort;
-    let mut c = request.filter.compile_for_page(style)?;
+    let mut c = request
+        .filter
+        .compile_for_page(style, sort.key == SortKey::Region)?;
     let column = match (sort.key, style) {
         (SortKey::Uscc, _) => None,
         // PostgreSQL orders by the database's collation unless told; "C" is byte order, which
