@@ -147,12 +147,14 @@ pub fn run(database: Option<&str>, args: Args) -> ExitCode {
                     .mqtts_listen
                     .zip(args.mqtt_tls_cert.zip(args.mqtt_tls_key)),
             };
-            let served = if mqtt.plain.is_some() || mqtt.tls.is_some() {
-                devices::serve_with_devices(&resolved.database, resolved.web, resolved.listen, mqtt)
-            } else {
-                shangyun_web::serve_blocking(&resolved.database, resolved.web, resolved.listen)
-                    .map_err(|e| e.to_string())
-            };
+            // The HTTP device API and the time-series store are always on; the MQTT
+            // listeners only when asked for (a port is a deployment decision).
+            let served = devices::serve_with_devices(
+                &resolved.database,
+                resolved.web,
+                resolved.listen,
+                mqtt,
+            );
             match served {
                 Ok(()) => ExitCode::from(output::OK),
                 Err(e) => output::usage_error(e),

@@ -39,6 +39,11 @@ pub enum TsdbError {
     /// The persister stopped.
     #[error("the store is closed")]
     Closed,
+    /// Another process (or another open store in this one) holds the directory.
+    #[error(
+        "the time-series store {0} is in use by another process (is another shangyun running on this data directory?); stop it or use another data directory"
+    )]
+    InUse(PathBuf),
 }
 
 pub(crate) fn io(

@@ -213,6 +213,10 @@ pub struct Tsdb {
     pub(crate) inner: Arc<Inner>,
     wal: Option<Arc<Wal>>,
     persister: Option<JoinHandle<()>>,
+    /// An exclusive lock on `<dir>/LOCK` for as long as the store is open: two writers
+    /// appending to one WAL would interleave records. The OS drops it with the process,
+    /// so a `kill -9` leaves nothing to clean up.
+    _lock: std::fs::File,
 }
 
 impl std::fmt::Debug for Tsdb {
@@ -230,6 +234,7 @@ impl Tsdb {
     pub fn open(dir: &Path, config: Config) -> Result<(Self, OpenReport), TsdbError> {
         let chunks_dir = dir.join("chunks");
         std::fs::create_dir_all(&chunks_dir).map_err(io("create directory", &chunks_dir))?;
+        let lock = lock_dir(dir)?;
         let mut report = OpenReport::default();
         let index = load_chunks(&chunks_dir, &mut report)?;
         let latest = load_latest(dir, &index, &mut report);
@@ -277,6 +282,7 @@ impl Tsdb {
                 inner,
                 wal: Some(wal),
                 persister: Some(persister),
+                _lock: lock,
             },
             report,
         ))
@@ -390,5 +396,21 @@ impl Tsdb {
 impl Drop for Tsdb {
     fn drop(&mut self) {
         self.shutdown();
+    }
+}
+
+/// Takes the store directory's exclusive lock, or says who holds it.
+fn lock_dir(dir: &Path) -> Result<std::fs::File, TsdbError> {
+    let path = dir.join("LOCK");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io("open lock file", &path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(TsdbError::InUse(dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(io("lock", &path)(e)),
     }
 }

@@ -1,4 +1,4 @@
-//! `shangyun serve --mqtt-listen ADDR`: the equipment-to-cloud half in the same process — the
+//! `shangyun serve`: the equipment-to-cloud half in the same process — the
 //! device store (same database as the registry), its runtime (presence, alarms), the embedded
 //! time-series store in `<data_dir>/tsdb`, one ingest core shared by the MQTT device endpoint
 //! and the HTTP device API (`POST /api/v1/{token}/telemetry|attributes`).
@@ -20,7 +20,8 @@ pub struct MqttListeners {
     pub tls: Option<(SocketAddr, (PathBuf, PathBuf))>,
 }
 
-/// Serves the web server on `listen` and the MQTT device endpoint on `mqtt`.
+/// Serves the web server (with the HTTP device API) on `listen` and, when given, the MQTT
+/// device endpoint on `mqtt`.
 pub fn serve_with_devices(
     location: &DatabaseLocation,
     web: WebOptions,
