@@ -284,23 +284,7 @@ pub async fn body_text(response: Response<Body>) -> Result<String, Error> {
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Cleanup::Postgres { admin_url, schema } = &self.cleanup {
-            let (url, schema) = (admin_url.clone(), schema.clone());
-            let done = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build();
-                if let Ok(runtime) = runtime {
-                    runtime.block_on(async {
-                        if let Ok(mut admin) = sqlx::PgConnection::connect(&url).await {
-                            let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
-                            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                                .execute(&mut admin)
-                                .await;
-                        }
-                    });
-                }
-            });
-            let _ = done.join();
+            shangyun_test_postgres::drop_schema_blocking(admin_url, schema);
         }
     }
 }
