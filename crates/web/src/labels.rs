@@ -82,3 +82,38 @@ pub fn outcome(outcome: &str) -> (&'static str, &'static str) {
         _ => ("未知", "unknown"),
     }
 }
+
+/// A stored explanation's field name (size class and tier verdicts); unknown fields keep
+/// their key, so a new field in a rule crate still shows.
+pub fn explanation_key(key: &str) -> Option<(&'static str, &'static str)> {
+    Some(match key {
+        "outcome" => ("结果", "outcome"),
+        "group" => ("行业组", "industry group"),
+        "decided_by" => ("决定指标", "decided by"),
+        "missed" => ("未达到的上一档", "next class missed"),
+        "missing" => ("缺少的数据", "missing data"),
+        "failed" => ("未满足的条件", "failed conditions"),
+        "reason" => ("原因", "reason"),
+        "error" => ("错误", "error"),
+        "points" => ("得分", "points"),
+        "route" => ("认定路径", "route"),
+        _ => return None,
+    })
+}
+
+/// A value token inside an explanation (metrics, size classes, outcomes); `None` keeps the
+/// token as stored (condition ids, group ids).
+pub fn explanation_value(token: &str) -> Option<(&'static str, &'static str)> {
+    Some(match token {
+        "employees" => ("从业人员", "employees"),
+        "revenue" => ("营业收入", "revenue"),
+        "assets" => ("资产总额", "assets"),
+        "large" | "medium" | "small" | "micro" => size_class(token),
+        "classified" => ("已划型", "classified"),
+        "missing_metrics" => ("缺少划型指标", "metrics missing"),
+        "not_covered" => ("不在划型标准范围内", "not covered by the size rules"),
+        "industry_too_broad" => ("行业代码过粗，需 4 位小类", "industry code too broad"),
+        "titles" => ("已获称号", "titles held"),
+        _ => return None,
+    })
+}

@@ -124,7 +124,7 @@ fn verdicts(lang: Lang, d: &Derived) -> Markup {
             strong { (lang.t(class_zh, class_en)) }
             span.muted { " · " (lang.t("标准版本 ", "edition ")) (d.size_edition) }
         }
-        (explanation(&d.size_explanation))
+        (explanation(lang, &d.size_explanation))
         h3 { (lang.t("梯度培育判定", "Tier verdicts")) }
         table.tiers {
             tr { th { (lang.t("梯度", "Tier")) } th { (lang.t("标准版本", "Edition")) } th { (lang.t("结论", "Outcome")) } th { (lang.t("依据", "Why")) } }
@@ -135,38 +135,47 @@ fn verdicts(lang: Lang, d: &Derived) -> Markup {
                     td { (lang.t(tzh, ten)) }
                     td { code { (t.edition) } }
                     td { span class={ "badge " (t.outcome) } { (lang.t(ozh, oen)) } }
-                    td { (explanation(&t.explanation)) }
+                    td { (explanation(lang, &t.explanation)) }
                 }
             }
         }
     }
 }
 
-/// An explanation's fields as a definition list; nested values as compact JSON.
-fn explanation(e: &Explanation) -> Markup {
+/// An explanation's fields as a definition list in the page's language; tokens without a
+/// label (condition ids, group ids) as stored, nested values as compact JSON.
+fn explanation(lang: Lang, e: &Explanation) -> Markup {
     let value = e.to_value();
     html! {
         @if let Some(map) = value.as_object() {
             dl.explanation {
                 @for (key, v) in map {
                     @if !v.is_null() {
-                        dt { code { (key) } }
-                        dd { (render_value(v)) }
+                        dt {
+                            @match labels::explanation_key(key) {
+                                Some((zh, en)) => (lang.t(zh, en)),
+                                None => code { (key) },
+                            }
+                        }
+                        dd { (render_value(lang, v)) }
                     }
                 }
             }
         } @else if !value.is_null() {
-            p { (render_value(&value)) }
+            p { (render_value(lang, &value)) }
         }
     }
 }
 
-fn render_value(v: &Value) -> String {
+fn render_value(lang: Lang, v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => match labels::explanation_value(s) {
+            Some((zh, en)) => lang.t(zh, en).to_owned(),
+            None => s.clone(),
+        },
         Value::Array(items) => items
             .iter()
-            .map(render_value)
+            .map(|item| render_value(lang, item))
             .collect::<Vec<_>>()
             .join(", "),
         other => other.to_string(),
