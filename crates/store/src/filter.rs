@@ -61,34 +61,28 @@ impl RegistryFilter {
 
     /// The `WHERE` condition (over `enterprises e`) and its bind values in order.
     pub(crate) fn compile(&self, style: Placeholder) -> StoreResult<Compiled> {
-        self.compile_with(style, false)
+        self.compile_for(style, RegionForm::Range)
     }
 
-    /// [`compile`](Self::compile) for one page of a sorted listing. SQLite plans without
-    /// statistics and would read a whole province through the region index and sort it;
-    /// walking the sort order's index and testing each row finds a page after a few thousand
-    /// rows instead. So on SQLite the region and industry indices are only offered for a
-    /// county (a few hundred firms, cheaper to sort than to walk past); a unary `+` hides
-    /// them otherwise. PostgreSQL has statistics and is left to choose.
+    /// [`compile`](Self::compile) for one page of a listing in `sort` order, written so that
+    /// the planner takes the listing index of migration 0003 that walks the filter's region in
+    /// that order: a province or city as an equality on its code's leading digits (ordered by
+    /// name or USCC inside it), or as a code range when listing by region. (Offered both, a
+    /// planner without per-value statistics prefers the range and sorts a province.)
     pub(crate) fn compile_for_page(
         &self,
         style: Placeholder,
         by_region: bool,
     ) -> StoreResult<Compiled> {
-        // Sorted by region, the region index gives the range and the order at once.
-        if by_region {
-            return self.compile_with(style, false);
-        }
-        let county = self
-            .region
-            .as_deref()
-            .and_then(|r| region_prefix(r).ok())
-            .is_some_and(|p| p.len() == 6);
-        self.compile_with(style, style == Placeholder::Question && !county)
+        let form = if by_region {
+            RegionForm::Range
+        } else {
+            RegionForm::LeadingDigits
+        };
+        self.compile_for(style, form)
     }
 
-    fn compile_with(&self, style: Placeholder, walk_order: bool) -> StoreResult<Compiled> {
-        let hide = if walk_order { "+" } else { "" };
+    fn compile_for(&self, style: Placeholder, form: RegionForm) -> StoreResult<Compiled> {
         let mut out = Compiled {
             sql: String::from("TRUE"),
             binds: Vec::new(),
@@ -96,11 +90,7 @@ impl RegistryFilter {
         };
         if let Some(region) = &self.region {
             let prefix = region_prefix(region)?;
-            let upper = prefix_upper_bound(&prefix);
-            let (a, b) = (out.bind(Bind::Text(prefix)), out.bind(Bind::Text(upper)));
-            out.sql += &format!(
-                " AND {hide}e.registered_region >= {a} AND {hide}e.registered_region < {b}"
-            );
+            region_condition(&mut out, prefix, form);
         }
         if !self.industries.is_empty() {
             let mut parts = Vec::new();
@@ -108,21 +98,23 @@ impl RegistryFilter {
                 let prefix = industry_prefix(code)?;
                 let upper = prefix_upper_bound(&prefix);
                 let (a, b) = (out.bind(Bind::Text(prefix)), out.bind(Bind::Text(upper)));
+                // SQLite's unary `+` keeps the industry index out: a division's range looks
+                // narrow to a planner without per-value statistics, but holds thousands of
+                // firms to sort, while walking the region or sort order finds a page of
+                // them after a few thousand rows. (PostgreSQL has the statistics.)
+                let hide = if style == Placeholder::Question { "+" } else { "" };
                 parts.push(format!(
                     "({hide}e.industry >= {a} AND {hide}e.industry < {b})"
                 ));
             }
             out.sql += &format!(" AND ({})", parts.join(" OR "));
         }
-        if !self.size_classes.is_empty()
-            || !self.eligible_for.is_empty()
-            || !self.candidate_for.is_empty()
-        {
-            let year = match self.year {
-                Some(y) => format!("d.year = {}", out.bind(Bind::Int(i64::from(y)))),
-                None => format!("d.is_latest = {}", out.bind(Bind::Bool(true))),
-            };
-            let mut conditions = vec!["d.uscc = e.uscc".to_owned(), year];
+        let year = |out: &mut Compiled| match self.year {
+            Some(y) => format!("d.year = {}", out.bind(Bind::Int(i64::from(y)))),
+            None => format!("d.is_latest = {}", out.bind(Bind::Bool(true))),
+        };
+        if !self.size_classes.is_empty() || !self.candidate_for.is_empty() {
+            let mut conditions = vec!["d.uscc = e.uscc".to_owned(), year(&mut out)];
             if !self.size_classes.is_empty() {
                 let mut marks = Vec::new();
                 for class in &self.size_classes {
@@ -138,14 +130,6 @@ impl RegistryFilter {
                 }
                 conditions.push(format!("d.size_class IN ({})", marks.join(", ")));
             }
-            if !self.eligible_for.is_empty() {
-                let any: Vec<String> = self
-                    .eligible_for
-                    .iter()
-                    .map(|t| format!("d.{} = 'eligible'", tier_column(*t)))
-                    .collect();
-                conditions.push(format!("({})", any.join(" OR ")));
-            }
             if !self.candidate_for.is_empty() {
                 let any: Vec<String> = self
                     .candidate_for
@@ -159,8 +143,25 @@ impl RegistryFilter {
                 conditions.join(" AND ")
             );
         }
+        if !self.eligible_for.is_empty() {
+            // Eligible firms are few and each tier has a partial index of them: gathered
+            // first, they drive the listing instead of a probe per walked row.
+            let mut selects = Vec::new();
+            for tier in &self.eligible_for {
+                let year = year(&mut out);
+                selects.push(format!(
+                    "SELECT d.uscc FROM derived d WHERE d.{} = 'eligible' AND {year}",
+                    tier_column(*tier)
+                ));
+            }
+            out.sql += &format!(" AND e.uscc IN ({})", selects.join(" UNION ALL "));
+        }
         if let Some(needle) = self.name_contains.as_deref().filter(|n| !n.is_empty()) {
-            let condition = crate::search::name_condition(&mut out, needle)?;
+            let small_scope = match &self.region {
+                Some(region) => region_prefix(region)?.len() >= 4,
+                None => false,
+            };
+            let condition = crate::search::name_condition(&mut out, needle, small_scope)?;
             out.sql += &condition;
         }
         if !self.holds_title.is_empty() {
@@ -226,6 +227,37 @@ impl Compiled {
 }
 
 /// The column of `derived` holding a tier's summary outcome. Fixed names, never user input.
+/// How a region subtree is written (see [`RegistryFilter::compile_for_page`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RegionForm {
+    /// `registered_region` in `[prefix, next prefix)`.
+    Range,
+    /// `substr(registered_region, 1, n) = prefix` (a county: `registered_region = code`).
+    LeadingDigits,
+}
+
+fn region_condition(out: &mut Compiled, prefix: String, form: RegionForm) {
+    if prefix.len() == 6 {
+        let code = out.bind(Bind::Text(prefix));
+        out.sql += &format!(" AND e.registered_region = {code}");
+        return;
+    }
+    match form {
+        RegionForm::Range => {
+            let upper = out.bind(Bind::Text(prefix_upper_bound(&prefix)));
+            let lower = out.bind(Bind::Text(prefix));
+            out.sql += &format!(
+                " AND e.registered_region >= {lower} AND e.registered_region < {upper}"
+            );
+        }
+        RegionForm::LeadingDigits => {
+            let digits = prefix.len();
+            let lower = out.bind(Bind::Text(prefix));
+            out.sql += &format!(" AND substr(e.registered_region, 1, {digits}) = {lower}");
+        }
+    }
+}
+
 pub(crate) fn tier_column(tier: Tier) -> &'static str {
     match tier {
         Tier::Innovative => "tier_innovative",
@@ -364,8 +396,9 @@ mod tests {
             name_contains: None,
         };
         let c = filter.compile(Placeholder::Dollar)?;
-        assert_eq!(c.binds.len(), 2 + 4 + 1 + 1 + 1 + 2);
-        assert!(c.sql.contains("$11"), "{}", c.sql);
+        // region 2, industries 4, year + size class (EXISTS), year (eligible IN), title 1 + 2.
+        assert_eq!(c.binds.len(), 2 + 4 + 2 + 1 + 1 + 2);
+        assert!(c.sql.contains("$12"), "{}", c.sql);
         assert!(c.sql.contains("d.tier_specialized = 'eligible'"));
         assert!(
             c.sql
@@ -373,6 +406,15 @@ mod tests {
         );
         assert_eq!(c.binds[6], Bind::Int(2024));
         assert_eq!(c.binds[7], Bind::Text("small".into()));
+        assert_eq!(c.binds[8], Bind::Int(2024));
+        // A listing (not by region) writes the city as its leading digits, for the index
+        // that walks it in the sort order.
+        let page = filter.compile_for_page(Placeholder::Question, false)?;
+        assert!(
+            page.sql.contains("substr(e.registered_region, 1, 4) = ?"),
+            "{}",
+            page.sql
+        );
         Ok(())
     }
 

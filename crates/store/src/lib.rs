@@ -53,7 +53,7 @@ pub use location::{DATABASE_FILE_NAME, DEFAULT_DATA_DIR, DatabaseLocation};
 pub use migrate::latest_schema_version;
 pub use records::{
     AuditEntry, AuditQuery, BatchProgress, ClassifySummary, EnterpriseFile, EnterprisePage,
-    EnterpriseRecord, ImportJournal, Progress, UpsertSummary,
+    EnterpriseRecord, ImportJournal, ListedEnterprise, Progress, UpsertSummary,
 };
 pub use registry::{ImportStart, OpenOptions, Registry};
 pub use search::{SearchPage, SearchRequest, Sort, SortKey};

@@ -22,6 +22,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_search.sql"),
         include_str!("../migrations/postgres/0002_search.sql"),
     ),
+    (
+        3,
+        "listing",
+        include_str!("../migrations/sqlite/0003_listing.sql"),
+        include_str!("../migrations/postgres/0003_listing.sql"),
+    ),
 ];
 
 /// The backend a migration set is for.

@@ -32,6 +32,19 @@ impl EnterpriseRecord {
     }
 }
 
+/// One enterprise in a search result: its identity and the stored verdicts of its latest
+/// year — what a result list shows, read in the listing's own query (no figures, titles or
+/// explanations, which only the enterprise page needs).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListedEnterprise {
+    pub enterprise: Enterprise,
+    /// The latest year with derived values, if any.
+    pub year: Option<i32>,
+    pub size_class: Option<String>,
+    /// Tiers that year is eligible for under any evaluated edition.
+    pub eligible_for: Vec<shangyun_registry::Tier>,
+}
+
 /// Everything stored about one enterprise (一企一档): ground truth plus derived values.
 /// `figures` and `derived` are ordered by year, `titles` by tier then issue date.
 #[derive(Debug, Clone, PartialEq, Serialize)]

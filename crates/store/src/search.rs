@@ -10,7 +10,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::filter::{
     Bind, Compiled, Placeholder, RegistryFilter, prefix_upper_bound, region_prefix,
 };
-use crate::records::{AuditEntry, EnterpriseFile};
+use crate::records::{AuditEntry, ListedEnterprise};
 use shangyun_registry::Enterprise;
 
 /// What a listing is ordered by (USCC always breaks ties).
@@ -61,7 +61,7 @@ pub struct SearchRequest {
 /// One page of results and the cursor of the next (`None` on the last page).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchPage {
-    pub files: Vec<EnterpriseFile>,
+    pub items: Vec<ListedEnterprise>,
     pub next_cursor: Option<String>,
 }
 
@@ -141,7 +141,16 @@ impl Cursor {
 
 /// The name condition of a filter, appended to the compiled `WHERE` text. Exact substring on
 /// both backends; the index narrows, the exact test decides.
-pub(crate) fn name_condition(out: &mut Compiled, needle: &str) -> StoreResult<String> {
+///
+/// `small_scope`: the filter's region is a city or county (a few thousand firms at most in a
+/// registry of millions). Its rows are then tested one by one, which costs at most that many
+/// tests, instead of gathering every firm in the country whose name holds the fragment — for a
+/// common word (科技, 贸易) tens of thousands.
+pub(crate) fn name_condition(
+    out: &mut Compiled,
+    needle: &str,
+    small_scope: bool,
+) -> StoreResult<String> {
     if needle.contains('\0') || needle.chars().count() > 200 {
         return Err(StoreError::InvalidFilter {
             reason: "name fragment must be at most 200 characters, without NUL".to_owned(),
@@ -150,7 +159,7 @@ pub(crate) fn name_condition(out: &mut Compiled, needle: &str) -> StoreResult<St
     Ok(match out.style {
         Placeholder::Question => {
             let exact = out.bind(Bind::Text(needle.to_owned()));
-            if needle.chars().count() >= 3 {
+            if needle.chars().count() >= 3 && !small_scope {
                 // FTS5 trigram phrase: the fragment's trigrams in sequence.
                 let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
                 let m = out.bind(Bind::Text(phrase));
@@ -216,14 +225,37 @@ pub(crate) fn page_tail(request: &SearchRequest, style: Placeholder) -> StoreRes
     Ok(c)
 }
 
+/// A listing's rows: each enterprise with its latest year's derived row, if any (one row at
+/// most: `is_latest` marks one year per enterprise). The page's own query carries the
+/// verdicts a result list shows, so a page is one statement whatever its length.
+pub(crate) const LISTING_FROM: &str = "enterprises e LEFT JOIN derived latest \
+     ON latest.uscc = e.uscc AND latest.is_latest = TRUE";
+
+/// The latest year's columns a listing reads beside the enterprise's.
+pub(crate) const LATEST_COLUMNS: &str = "latest.year AS latest_year, \
+     latest.size_class AS latest_size_class, latest.tier_innovative AS latest_innovative, \
+     latest.tier_specialized AS latest_specialized, latest.tier_little_giant AS latest_little_giant";
+
+/// The stored summary outcomes of the three tiers (innovative, specialized, little giant) as
+/// the tiers they make eligible.
+pub(crate) fn eligible_tiers(outcomes: [Option<String>; 3]) -> Vec<shangyun_registry::Tier> {
+    use shangyun_registry::Tier;
+    [Tier::Innovative, Tier::Specialized, Tier::LittleGiant]
+        .into_iter()
+        .zip(outcomes)
+        .filter(|(_, outcome)| outcome.as_deref() == Some("eligible"))
+        .map(|(tier, _)| tier)
+        .collect()
+}
+
 /// The read statements search needs from a backend.
 pub(crate) trait SearchSql: Backend {
-    /// `SELECT` the enterprise columns `FROM enterprises e` + `tail`.
+    /// The enterprise columns and [`LATEST_COLUMNS`] `FROM` [`LISTING_FROM`] + `tail`.
     async fn select_tail(
         &self,
         conn: &mut Conn<Self>,
         tail: Compiled,
-    ) -> StoreResult<Vec<Enterprise>>;
+    ) -> StoreResult<Vec<ListedEnterprise>>;
 
     /// Audit entries about enterprises registered in `[lower, upper)`, newest first.
     async fn audit_in_regions(
@@ -245,17 +277,16 @@ pub(crate) async fn search<B: SearchSql>(
 ) -> StoreResult<SearchPage> {
     let tail = page_tail(request, backend.style())?;
     let mut tx = backend.begin_read().await?;
-    let enterprises = backend.select_tail(&mut tx, tail).await?;
-    let full = enterprises.len() == request.limit.max(1) as usize;
-    let next_cursor = enterprises
-        .last()
-        .filter(|_| full)
-        .map(|e| Cursor::after(request.sort, e).encode());
-    let files = crate::flows::files_for(backend, &mut tx, enterprises).await?;
+    let items = backend.select_tail(&mut tx, tail).await?;
     tx.commit()
         .await
         .map_err(|e| StoreError::from_sqlx(backend.target(), e))?;
-    Ok(SearchPage { files, next_cursor })
+    let full = items.len() == request.limit.max(1) as usize;
+    let next_cursor = items
+        .last()
+        .filter(|_| full)
+        .map(|item| Cursor::after(request.sort, &item.enterprise).encode());
+    Ok(SearchPage { items, next_cursor })
 }
 
 pub(crate) async fn audit_in_region<B: SearchSql>(

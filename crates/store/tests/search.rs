@@ -6,7 +6,7 @@ mod support;
 
 use shangyun_registry::Enterprise;
 use shangyun_store::{
-    EnterpriseFile, EnterpriseRecord, RegistryFilter, SearchRequest, Sort, SortKey, StoreError,
+    EnterpriseRecord, ListedEnterprise, RegistryFilter, SearchRequest, Sort, SortKey, StoreError,
 };
 use support::{TestDb, TestResult, record};
 
@@ -41,6 +41,7 @@ both_backends!(
     renames_reach_the_name_index,
     hostile_fragments_and_cursors_are_inert,
     audit_in_region_keeps_to_the_region,
+    listings_carry_the_latest_years_verdicts,
 );
 
 const NAMES: [&str; 8] = [
@@ -79,8 +80,8 @@ async fn seed(
     Ok(records)
 }
 
-fn names(files: &[EnterpriseFile]) -> Vec<String> {
-    files.iter().map(|f| f.enterprise.name.clone()).collect()
+fn names(items: &[ListedEnterprise]) -> Vec<String> {
+    items.iter().map(|f| f.enterprise.name.clone()).collect()
 }
 
 /// Every page of a request, following cursors.
@@ -91,8 +92,8 @@ async fn walk(
     let mut all = Vec::new();
     for _ in 0..100 {
         let page = db.registry.search(&request).await?;
-        assert!(page.files.len() <= request.limit as usize);
-        all.extend(page.files.into_iter().map(|f| f.enterprise));
+        assert!(page.items.len() <= request.limit as usize);
+        all.extend(page.items.into_iter().map(|f| f.enterprise));
         match page.next_cursor {
             Some(next) => request.cursor = Some(next),
             None => return Ok(all),
@@ -118,6 +119,54 @@ fn by_name(fragment: &str) -> SearchRequest {
 
 mod cases {
     use super::*;
+
+    /// A result row's year, size class and eligible tiers are those of the enterprise file's
+    /// latest derived year; a firm without figures lists with none.
+    pub async fn listings_carry_the_latest_years_verdicts(db: &TestDb) -> TestResult {
+        let mut records = vec![
+            // Grows from micro to medium: the latest year must win, not the first.
+            record(1, "330106", "1811", &[(2022, 8, 90.0), (2024, 250, 30_000.0)]),
+            record(2, "330203", "6511", &[(2023, 40, 2_000.0)]),
+            record(3, "320102", "6511", &[]),
+        ];
+        records[2].figures.clear();
+        db.registry.upsert_batch(&records).await?;
+        let request = SearchRequest {
+            limit: 10,
+            ..SearchRequest::default()
+        };
+        let page = db.registry.search(&request).await?;
+        assert_eq!(page.items.len(), 3);
+        for item in &page.items {
+            let file = db
+                .registry
+                .get(&item.enterprise.uscc)
+                .await?
+                .ok_or("listed enterprise has no file")?;
+            assert_eq!(item.enterprise, file.enterprise);
+            let latest = file.derived.iter().max_by_key(|d| d.year);
+            assert_eq!(item.year, latest.map(|d| d.year));
+            assert_eq!(item.size_class, latest.and_then(|d| d.size_class.clone()));
+            let mut eligible: Vec<_> = latest
+                .map(|d| {
+                    d.tiers
+                        .iter()
+                        .filter(|t| t.outcome == "eligible")
+                        .map(|t| t.tier)
+                        .collect()
+                })
+                .unwrap_or_default();
+            eligible.dedup();
+            assert_eq!(item.eligible_for, eligible, "{}", item.enterprise.uscc);
+        }
+        let listed = |uscc: &str| page.items.iter().find(|i| i.enterprise.uscc == uscc);
+        let grown = listed(&records[0].enterprise.uscc).ok_or("firm 1 not listed")?;
+        assert_eq!(grown.year, Some(2024));
+        assert_ne!(grown.size_class.as_deref(), Some("micro"));
+        let bare = listed(&records[2].enterprise.uscc).ok_or("firm 3 not listed")?;
+        assert_eq!((bare.year, bare.size_class.as_deref()), (None, None));
+        Ok(())
+    }
 
     pub async fn name_fragments_match_exact_substrings(db: &TestDb) -> TestResult {
         seed(db).await?;
@@ -154,7 +203,7 @@ mod cases {
         let mut zhejiang = by_name("华创科技");
         zhejiang.filter.region = Some("330000".into());
         let page = db.registry.search(&zhejiang).await?;
-        assert_eq!(names(&page.files), vec!["杭州华创科技有限公司".to_owned()]);
+        assert_eq!(names(&page.items), vec!["杭州华创科技有限公司".to_owned()]);
         assert_eq!(db.registry.count(&zhejiang.filter).await?, 1);
         Ok(())
     }

@@ -11,7 +11,7 @@ use crate::scope::Scope;
 use serde::Serialize;
 use shangyun_registry::Tier;
 use shangyun_store::{
-    EnterpriseFile, Registry, RegistryFilter, SIZE_CLASSES, SearchRequest, Sort, SortKey,
+    EnterpriseFile, ListedEnterprise, Registry, RegistryFilter, SIZE_CLASSES, SearchRequest, Sort, SortKey,
 };
 /// Page size bounds.
 pub const DEFAULT_LIMIT: u32 = 50;
@@ -202,6 +202,20 @@ impl Summary {
             eligible_for,
         }
     }
+
+    /// From a search result row (the stored latest verdicts).
+    pub fn listed(item: ListedEnterprise) -> Summary {
+        let e = item.enterprise;
+        Summary {
+            region: labels::region(&e.registered_region),
+            industry: labels::industry(&e.industry),
+            uscc: e.uscc,
+            name: e.name,
+            year: item.year,
+            size_class: item.size_class,
+            eligible_for: item.eligible_for,
+        }
+    }
 }
 
 /// One page of results.
@@ -272,7 +286,7 @@ pub async fn run(
         None
     };
     Ok(ResultPage {
-        items: page.files.iter().map(Summary::of).collect(),
+        items: page.items.into_iter().map(Summary::listed).collect(),
         next_after: page.next_cursor,
         total,
     })

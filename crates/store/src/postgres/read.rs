@@ -6,8 +6,10 @@ use crate::error::StoreResult;
 use crate::filter::{Compiled, Placeholder};
 use crate::records::AuditEntry;
 use crate::rows;
-use crate::search::SearchSql;
-use shangyun_registry::Enterprise;
+use crate::records::ListedEnterprise;
+use crate::search::{LATEST_COLUMNS, LISTING_FROM, SearchSql, eligible_tiers};
+use sqlx::Row;
+use sqlx::postgres::PgRow;
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgConnection;
 
@@ -16,13 +18,13 @@ impl SearchSql for PgBackend {
         &self,
         conn: &mut PgConnection,
         tail: Compiled,
-    ) -> StoreResult<Vec<Enterprise>> {
+    ) -> StoreResult<Vec<ListedEnterprise>> {
         let columns: Vec<String> = ENTERPRISE_COLUMNS
             .split(',')
             .map(|c| format!("e.{}", c.trim()))
             .collect();
         let sql = format!(
-            "SELECT {} FROM enterprises e WHERE {}",
+            "SELECT {}, {LATEST_COLUMNS} FROM {LISTING_FROM} WHERE {}",
             columns.join(", "),
             tail.sql
         );
@@ -31,7 +33,7 @@ impl SearchSql for PgBackend {
             .await
             .map_err(|e| self.err(e))?;
         rows.iter()
-            .map(|row| enterprise_from(row).map_err(|e| self.err(e)))
+            .map(|row| listed_from(row).map_err(|e| self.err(e)))
             .collect()
     }
 
@@ -74,4 +76,17 @@ impl SearchSql for PgBackend {
     fn style(&self) -> Placeholder {
         Placeholder::Dollar
     }
+}
+
+fn listed_from(row: &PgRow) -> Result<ListedEnterprise, sqlx::Error> {
+    Ok(ListedEnterprise {
+        enterprise: enterprise_from(row)?,
+        year: row.try_get("latest_year")?,
+        size_class: row.try_get("latest_size_class")?,
+        eligible_for: eligible_tiers([
+            row.try_get("latest_innovative")?,
+            row.try_get("latest_specialized")?,
+            row.try_get("latest_little_giant")?,
+        ]),
+    })
 }

@@ -6,9 +6,9 @@ use crate::error::StoreResult;
 use crate::filter::{Compiled, Placeholder};
 use crate::records::AuditEntry;
 use crate::rows;
-use crate::search::SearchSql;
-use shangyun_registry::Enterprise;
-use sqlx::sqlite::SqliteConnection;
+use crate::records::ListedEnterprise;
+use crate::search::{LATEST_COLUMNS, LISTING_FROM, SearchSql, eligible_tiers};
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{AssertSqlSafe, Row};
 
 impl SearchSql for SqliteBackend {
@@ -16,14 +16,17 @@ impl SearchSql for SqliteBackend {
         &self,
         conn: &mut SqliteConnection,
         tail: Compiled,
-    ) -> StoreResult<Vec<Enterprise>> {
-        let sql = format!("SELECT e.* FROM enterprises e WHERE {}", tail.sql);
+    ) -> StoreResult<Vec<ListedEnterprise>> {
+        let sql = format!(
+            "SELECT e.*, {LATEST_COLUMNS} FROM {LISTING_FROM} WHERE {}",
+            tail.sql
+        );
         let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &tail.binds)
             .fetch_all(&mut *conn)
             .await
             .map_err(|e| self.err(e))?;
         rows.iter()
-            .map(|row| enterprise_from(row).map_err(|e| self.err(e)))
+            .map(|row| listed_from(row).map_err(|e| self.err(e)))
             .collect()
     }
 
@@ -64,7 +67,20 @@ impl SearchSql for SqliteBackend {
     }
 }
 
-fn audit_parts(row: &sqlx::sqlite::SqliteRow) -> Result<rows::AuditParts, sqlx::Error> {
+fn listed_from(row: &SqliteRow) -> Result<ListedEnterprise, sqlx::Error> {
+    Ok(ListedEnterprise {
+        enterprise: enterprise_from(row)?,
+        year: row.try_get("latest_year")?,
+        size_class: row.try_get("latest_size_class")?,
+        eligible_for: eligible_tiers([
+            row.try_get("latest_innovative")?,
+            row.try_get("latest_specialized")?,
+            row.try_get("latest_little_giant")?,
+        ]),
+    })
+}
+
+fn audit_parts(row: &SqliteRow) -> Result<rows::AuditParts, sqlx::Error> {
     Ok(rows::AuditParts {
         id: row.try_get("id")?,
         at: row.try_get("at")?,

@@ -139,6 +139,21 @@ type UserRow = (
     bool,
 );
 
+/// A [`UserRow`] and the token's `last_used_at`.
+type TokenRow = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+    bool,
+    Option<i64>,
+);
+
+/// How stale an API token's `last_used_at` may get, in seconds.
+const TOKEN_USE_RESOLUTION_SECS: i64 = 60;
+
 const USER_COLUMNS: &str =
     "u.id, u.name, u.role, u.region, u.provider, u.must_change_password, u.disabled";
 
@@ -313,21 +328,29 @@ impl Accounts {
         Ok(raw)
     }
 
-    /// The account of an API token.
+    /// The account of an API token. Its `last_used_at` is kept to the minute: writing it on
+    /// every request would put a write transaction on every API read (on SQLite, one writer
+    /// at a time for the whole server).
     pub async fn token_principal(&self, raw: &str) -> Result<Option<Principal>, WebError> {
         let hash = secret::sha256_hex(raw);
         let sql = format!(
-            "SELECT {USER_COLUMNS} FROM web_api_tokens t JOIN web_users u ON u.id = t.user_id \
-             WHERE t.token_hash = $1"
+            "SELECT {USER_COLUMNS}, t.last_used_at FROM web_api_tokens t \
+             JOIN web_users u ON u.id = t.user_id WHERE t.token_hash = $1"
         );
-        let row: Option<UserRow> = with_pool!(&self.db, p =>
+        let found: Option<TokenRow> = with_pool!(&self.db, p =>
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&hash).fetch_optional(p).await)?;
-        if row.is_some() {
+        let Some((id, name, role, region, provider, must_change, disabled, last_used)) = found
+        else {
+            return Ok(None);
+        };
+        let now = now_secs();
+        if last_used.is_none_or(|at| now - at >= TOKEN_USE_RESOLUTION_SECS) {
             let touch = "UPDATE web_api_tokens SET last_used_at = $1 WHERE token_hash = $2";
             with_pool!(&self.db, p =>
-                sqlx::query(touch).bind(now_secs()).bind(&hash).execute(p).await.map(|_| ()))?;
+                sqlx::query(touch).bind(now).bind(&hash).execute(p).await.map(|_| ()))?;
         }
-        self.finish(row).await
+        self.finish(Some((id, name, role, region, provider, must_change, disabled)))
+            .await
     }
 
     async fn finish(&self, row: Option<UserRow>) -> Result<Option<Principal>, WebError> {
