@@ -63,6 +63,8 @@ pub enum Action {
     ImportEnterprises,
     /// One's own import job: progress, counts, its error report.
     ReadImportJob,
+    /// One enterprise's energy, carbon and measured digital-index evidence.
+    ReadEnergy,
     /// Download the registry (the current search filters) as XLSX or CSV.
     ExportEnterprises,
 }
@@ -113,6 +115,7 @@ pub fn rule(action: Action) -> [Permission; 5] {
         Action::ImportEnterprises => [Scoped, Scoped, Deny, Deny, Deny],
         Action::ReadImportJob => [Scoped, Scoped, Deny, Deny, Deny],
         Action::ExportEnterprises => [Scoped, Scoped, Scoped, Deny, Deny],
+        Action::ReadEnergy => [Scoped, Scoped, Scoped, Deny, Deny],
     }
 }
 
@@ -252,6 +255,18 @@ pub static ROUTES: &[Route] = &[
         "/api/v1/enterprises/{uscc}",
         Action::ReadEnterprise,
         |m| on(m, api::enterprises::file),
+    ),
+    route(
+        Verb::Get,
+        "/api/v1/enterprises/{uscc}/energy",
+        Action::ReadEnergy,
+        |m| on(m, api::energy::energy),
+    ),
+    route(
+        Verb::Get,
+        "/api/v1/enterprises/{uscc}/evidence",
+        Action::ReadEnergy,
+        |m| on(m, api::energy::evidence),
     ),
     route(Verb::Get, "/api/v1/audit", Action::ReadAudit, |m| {
         on(m, api::audit::list)

@@ -44,6 +44,9 @@ pub struct AppState {
     /// Device management (`/api/v1/devices…`, alarms): the device store on the registry's
     /// database.
     pub device_store: Option<shangyun_device_store::DeviceStore>,
+    /// The embedded time-series store the ingest core writes to, for energy, carbon and
+    /// evidence; `None` when the server runs without telemetry (those routes then answer 503).
+    pub telemetry: Option<Arc<shangyun_tsdb::Tsdb>>,
     /// Import jobs started from the console.
     pub jobs: Arc<crate::jobs::ImportJobs>,
 }
@@ -52,6 +55,12 @@ impl AppState {
     /// Serves the HTTP device API through `ingest`.
     pub fn with_devices(mut self, ingest: shangyun_ingest::Ingest) -> Self {
         self.devices = Some(ingest);
+        self
+    }
+
+    /// Reads energy and evidence from `tsdb` (the store the ingest core writes to).
+    pub fn with_telemetry(mut self, tsdb: Arc<shangyun_tsdb::Tsdb>) -> Self {
+        self.telemetry = Some(tsdb);
         self
     }
 
@@ -84,6 +93,7 @@ impl AppState {
             options: Arc::new(options),
             devices: None,
             device_store: Some(device_store),
+            telemetry: None,
             jobs: Arc::default(),
         })
     }

@@ -128,7 +128,10 @@ fn sample(
             None,
             Target::Region("330000"),
         ),
-        (Verb::Get, "/api/v1/enterprises/{uscc}") | (Verb::Get, "/enterprises/{uscc}") => (
+        (Verb::Get, "/api/v1/enterprises/{uscc}")
+        | (Verb::Get, "/enterprises/{uscc}")
+        | (Verb::Get, "/api/v1/enterprises/{uscc}/energy")
+        | (Verb::Get, "/api/v1/enterprises/{uscc}/evidence") => (
             route.path.replace("{uscc}", &a),
             Body::empty(),
             None,

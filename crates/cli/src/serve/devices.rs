@@ -55,7 +55,9 @@ pub fn serve_with_devices(
             report.damaged_chunk_files.len()
         );
         let directory: Arc<dyn DeviceDirectory> = Arc::new(store);
-        let ingest = Ingest::new(Arc::new(tsdb), directory, IngestConfig::default())
+        // The same store serves the energy, carbon and evidence routes.
+        let tsdb = Arc::new(tsdb);
+        let ingest = Ingest::new(tsdb.clone(), directory, IngestConfig::default())
             .with_presence(devices.presence.clone())
             .with_alarms(devices.alarms.clone(), devices.alarm_events.clone());
         let endpoint = Endpoint::new(
@@ -77,7 +79,7 @@ pub fn serve_with_devices(
             eprintln!("MQTT over TLS 设备接入 / MQTTS device endpoint: {addr}");
             tokio::spawn(async move { endpoint.serve_tls(listener, acceptor).await });
         }
-        let served = shangyun_web::serve(state.with_devices(ingest), listen).await;
+        let served = shangyun_web::serve(state.with_devices(ingest).with_telemetry(tsdb), listen).await;
         devices.shutdown().await;
         served.map_err(|e| e.to_string())
     })

@@ -8,6 +8,8 @@ use maud::html;
 use serde_json::{Value, json};
 use std::sync::LazyLock;
 
+mod energy;
+
 fn error_responses() -> Value {
     let e = json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     let with = |d: &str| {
@@ -64,7 +66,7 @@ fn build() -> Value {
         json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
     let device_token = json!({"name": "token", "in": "path", "required": true, "description": "the device's access token", "schema": {"type": "string"}});
     let device_body = json!({"security": [], "requestBody": {"required": true, "content": {"application/json": {"schema": {}}}}});
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {
             "title": "shangyun (上云) API",
@@ -214,7 +216,9 @@ fn build() -> Value {
                 }}}, "next_before": {"type": "integer", "nullable": true}}}
             }
         }
-    })
+    });
+    energy::add(&mut doc);
+    doc
 }
 
 pub async fn openapi_json() -> Json<&'static Value> {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod device_http;
 pub mod devices;
 pub mod docs;
+pub mod energy;
 pub mod enterprises;
 
 use crate::access::too_large;

@@ -24,6 +24,7 @@ pub async fn page_handler(state: &AppState, access: &Access, uscc: &str) -> Resp
     let region = labels::region(&e.registered_region);
     let industry = labels::industry(&e.industry);
     let dash = || "—".to_owned();
+    let energy = super::energy_section::sections(state, access, &e.uscc).await;
     let body = html! {
         section.card #identity {
             h1 { (e.name) }
@@ -57,6 +58,7 @@ pub async fn page_handler(state: &AppState, access: &Access, uscc: &str) -> Resp
                 }
             }
         }
+        (energy)
         @for figures in file.figures.iter().rev() {
             section.card.year id={ "year-" (figures.year) } {
                 h2 { (figures.year) (lang.t(" 年度", "")) }

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod audit;
+pub mod energy_section;
 pub mod enterprise_file;
 pub mod enterprises;
 pub mod export;

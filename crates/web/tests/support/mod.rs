@@ -99,6 +99,7 @@ pub struct TestApp {
     cleanup: Cleanup,
     /// The data directory (uploads, error reports) when the options left the default.
     _data_dir: Option<tempfile::TempDir>,
+    _telemetry_dir: tempfile::TempDir,
 }
 
 enum Cleanup {
@@ -202,7 +203,13 @@ impl TestApp {
                 .upsert(&EnterpriseRecord::new(enterprise, vec![figures]))
                 .await?;
         }
-        let state = AppState::with_registry(registry, options).await?;
+        // Every server has a time-series store (`serve` opens one in `<data_dir>/tsdb`); here
+        // its own directory, as tests may share a data directory and the store locks its own.
+        let telemetry_dir = tempfile::tempdir()?;
+        let (tsdb, _) = shangyun_tsdb::Tsdb::open(telemetry_dir.path(), Default::default())?;
+        let state = AppState::with_registry(registry, options)
+            .await?
+            .with_telemetry(std::sync::Arc::new(tsdb));
         let mut users = BTreeMap::new();
         let accounts: [TestAccount; 9] = [
             ("admin", Role::Admin, None, vec![], None),
@@ -236,6 +243,7 @@ impl TestApp {
             users,
             cleanup,
             _data_dir: data_dir,
+            _telemetry_dir: telemetry_dir,
         })
     }
 
