@@ -1,6 +1,7 @@
 //! The `shangyun` binary: one command per job, each in its own module.
 
 mod devices;
+mod energy;
 mod output;
 mod registry;
 mod rules;
@@ -53,6 +54,11 @@ enum Command {
     /// Devices, credentials, provisioning keys, device types and alarms (设备管理).
     #[command(subcommand)]
     Devices(devices::DevicesCommand),
+    /// Energy and carbon of an enterprise from its meters, the emission factor beside every
+    /// figure (能耗与碳排放).
+    Energy(energy::EnergyArgs),
+    /// Measured evidence for the digital-level assessment (数字化评测证据).
+    Evidence(energy::EvidenceArgs),
     /// External-broker mode: one ingest node on an existing MQTT broker's shared subscription
     /// (外部 MQTT 代理接入; see crates/bridge/README.md).
     Bridge(shangyun_bridge::cli::Args),
@@ -72,6 +78,8 @@ fn main() -> ExitCode {
         Some(Command::Start(args)) => registry::start(database, args),
         Some(Command::Serve(args)) => serve::run(database, args),
         Some(Command::Devices(cmd)) => devices::run(database, cmd),
+        Some(Command::Energy(args)) => energy::energy(database, args),
+        Some(Command::Evidence(args)) => energy::evidence(database, args),
         Some(Command::Bridge(args)) => shangyun_bridge::cli::main(args),
         None => registry::start(database, registry::StartArgs::default()),
     }

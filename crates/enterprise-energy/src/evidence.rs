@@ -86,6 +86,19 @@ pub async fn evidence_view<S: TelemetryStore>(
     )
     .await
     .map_err(|e| ViewError::Telemetry(e.to_string()))?;
+    let mut evidence = evidence;
+    if periods.is_none() {
+        // Say what is missing in terms of the registry, not of the computation.
+        for n in evidence
+            .not_measured
+            .iter_mut()
+            .filter(|n| n.question == "energy_per_revenue")
+        {
+            n.reason = "needs revenue (营业收入) on file for two complete calendar years before this one; \
+                        the two latest are compared"
+                .to_owned();
+        }
+    }
     Ok(EvidenceView {
         enterprise: file.enterprise.uscc.clone(),
         name: file.enterprise.name.clone(),
