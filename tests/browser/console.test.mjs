@@ -77,6 +77,7 @@ try {
   check((await page.locator('#identity h1').innerText()).includes(fragment), 'the enterprise page opens');
   const body = await page.locator('main').innerText();
   check(body.includes('企业规模划型') && body.includes('梯度培育判定'), 'size class and tier verdicts are shown');
+  check(body.includes('能耗与碳排放') && body.includes('数字化评测证据'), 'the energy and carbon and the digital-index evidence sections are shown');
   await shot(page, 'enterprise');
 
   console.log('export the search');

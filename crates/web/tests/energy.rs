@@ -183,6 +183,26 @@ async fn access_by_role_and_region_404_and_bad_queries() -> TestResult {
         assert_eq!(status, 400, "{query}: {v}");
         assert!(v["message_zh"].is_string() && v["message_en"].is_string());
     }
+    // Edges of the accepted range answer, never 5xx.
+    let long = "9".repeat(5_000);
+    for query in [
+        "from=2100-12-31&to=2100-12-31",
+        "from=1970-01-01&to=1970-01-01&by=day",
+        "to=1970-01-01",
+        "from=",
+        "by=",
+        "from=2024-12-01T00:00",
+        &format!("to={long}"),
+        "from=2024-12-01&from=2024-12-02&to=2024-12-02",
+    ] {
+        let (status, body) = t
+            .get(
+                Some("admin"),
+                &format!("/api/v1/enterprises/{a}/energy?{query}"),
+            )
+            .await?;
+        assert!(status == 200 || status == 400, "{query}: {status} {body}");
+    }
     Ok(())
 }
 
