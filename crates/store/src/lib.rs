@@ -44,6 +44,7 @@ mod registry;
 mod rows;
 mod search;
 mod sqlite;
+mod statistics;
 mod wire;
 
 pub use error::{StoreError, StoreResult};

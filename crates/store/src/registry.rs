@@ -295,7 +295,17 @@ impl Registry {
 
     /// Marks an import finished and audits its totals.
     pub async fn finish_import(&self, import_id: i64) -> StoreResult<ImportJournal> {
-        with_backend!(self, b => flows::finish_import(b, &self.actor, import_id).await)
+        let journal =
+            with_backend!(self, b => flows::finish_import(b, &self.actor, import_id).await)?;
+        self.refresh_statistics().await?;
+        Ok(journal)
+    }
+
+    /// Refreshes the query planner's statistics (done after every import; see
+    /// `statistics.rs`).
+    pub async fn refresh_statistics(&self) -> StoreResult<()> {
+        use crate::statistics::Statistics;
+        with_backend!(self, b => b.refresh_statistics().await)
     }
 
     /// The import journal, newest first; only runs of one file when `file_hash` is given.
