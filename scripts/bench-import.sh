@@ -9,10 +9,12 @@
 # check characters, region and industry codes, ranges, duplicates), derives size class and tier
 # verdicts, journals and audits.
 #
-# Prints seconds, rows/s and peak RSS (/usr/bin/time: of the client process; the PostgreSQL
-# server's memory is not counted, for shangyun and psql alike), the ratio of shangyun's time to
-# the peer's, and how time grows from the smallest to the largest size. A figure printer, not a
-# test: nothing here fails on a slow machine.
+# Prints seconds, rows/s, the client's CPU seconds (user + system) and peak RSS (/usr/bin/time:
+# of the client process; the PostgreSQL server's CPU and memory are not counted, for shangyun
+# and psql alike), the ratio of shangyun's time to the peer's, and how time grows from the
+# smallest to the largest size, with the machine's load average before each run (on a shared
+# machine wall times follow the load; CPU seconds much less). A figure printer, not a test:
+# nothing here fails on a slow machine.
 #
 #   bash scripts/bench-import.sh                 # 100000 and 1000000 rows
 #   BENCH_SIZES="100000" bash scripts/bench-import.sh
@@ -47,10 +49,11 @@ trap cleanup EXIT
 
 COLUMNS_SQL="$(seq -f 'c%g TEXT' -s ', ' 1 22)"
 
-# measure NAME CMD… — runs CMD, records "seconds peak_kib" in $WORK/NAME.time.
+# measure NAME CMD… — runs CMD, records "seconds peak_kib cpu_seconds" in $WORK/NAME.time.
 measure() {
   local name="$1"; shift
-  if ! /usr/bin/time -f '%e %M' -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"; then
+  cut -d' ' -f1 /proc/loadavg >"$WORK/$name.load" 2>/dev/null || echo '?' >"$WORK/$name.load"
+  if ! /usr/bin/time -f '%e %M %U %S' -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"; then
     # shangyun import exits 1 when rows are rejected; a generated file has none.
     echo "bench-import: $name failed:" >&2
     cat "$WORK/$name.err" >&2
@@ -68,11 +71,13 @@ fresh_pg() {
 
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
-record() { # size target seconds peak_kib
-  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"
+record() { # size target name-of-measurement
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(time_of "$3")" "$(peak_of "$3")" \
+    "$(cpu_of "$3")" "$(cat "$WORK/$3.load")" >>"$RESULTS"
 }
 time_of() { cut -d' ' -f1 "$WORK/$1.time"; }
 peak_of() { cut -d' ' -f2 "$WORK/$1.time"; }
+cpu_of() { awk '{ printf "%.2f", $3 + $4 }' "$WORK/$1.time"; }
 
 for n in $SIZES; do
   csv="$WORK/demo-$n.csv"
@@ -82,7 +87,7 @@ for n in $SIZES; do
 
   echo "== $n rows: shangyun import → SQLite" >&2
   measure "sy-sqlite-$n" "$BIN" --database "$WORK/sy-$n.db" import "$csv"
-  record "$n" "shangyun→sqlite" "$(time_of "sy-sqlite-$n")" "$(peak_of "sy-sqlite-$n")"
+  record "$n" "shangyun→sqlite" "sy-sqlite-$n"
   grep -E "rows/s|imported" "$WORK/sy-sqlite-$n.out" | head -3 >&2
 
   echo "== $n rows: sqlite3 .import → bare table" >&2
@@ -91,32 +96,32 @@ for n in $SIZES; do
     "CREATE TABLE t ($COLUMNS_SQL);" >/dev/null
   measure "peer-sqlite-$n" sqlite3 "$peer_db" "PRAGMA synchronous=NORMAL;" \
     ".import --csv --skip 1 $csv t"
-  record "$n" "sqlite3 .import" "$(time_of "peer-sqlite-$n")" "$(peak_of "peer-sqlite-$n")"
+  record "$n" "sqlite3 .import" "peer-sqlite-$n"
   echo "   $(sqlite3 "$peer_db" 'SELECT count(*) FROM t') rows in the bare table" >&2
 
   echo "== $n rows: shangyun import → PostgreSQL" >&2
   url="$(fresh_pg "sy_$n")"
   measure "sy-pg-$n" "$BIN" --database "$url" import "$csv"
-  record "$n" "shangyun→postgres" "$(time_of "sy-pg-$n")" "$(peak_of "sy-pg-$n")"
+  record "$n" "shangyun→postgres" "sy-pg-$n"
   grep -E "rows/s" "$WORK/sy-pg-$n.out" | head -1 >&2
 
   echo "== $n rows: psql \\copy → bare table" >&2
   url="$(fresh_pg "peer_$n")"
   psql -q "$url" -c "CREATE TABLE t ($COLUMNS_SQL)" >/dev/null
   measure "peer-pg-$n" psql -q "$url" -c "\\copy t FROM '$csv' WITH (FORMAT csv, HEADER true)"
-  record "$n" "psql \\copy" "$(time_of "peer-pg-$n")" "$(peak_of "peer-pg-$n")"
+  record "$n" "psql \\copy" "peer-pg-$n"
   echo "   $(psql -qtA "$url" -c 'SELECT count(*) FROM t') rows in the bare table" >&2
 done
 
 echo
 echo "shangyun import benchmark — $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
 awk -F'\t' -v sizes="$SIZES" '
-  { key = $1 SUBSEP $2; secs[key] = $3; peak[key] = $4; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+  { key = $1 SUBSEP $2; secs[key] = $3; peak[key] = $4; cpu[key] = $5; load[key] = $6; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
   END {
     split(sizes, s, " ");
     first = s[1]; last = s[length(s)];
     peer["shangyun→sqlite"] = "sqlite3 .import"; peer["shangyun→postgres"] = "psql \\copy";
-    printf "%-9s %-19s %9s %12s %9s %14s\n", "rows", "target", "seconds", "rows/s", "peak MB", "× peer time";
+    printf "%-9s %-19s %9s %12s %9s %9s %14s %6s\n", "rows", "target", "seconds", "rows/s", "CPU s", "peak MB", "× peer time", "load";
     for (i = 1; i <= length(s); i++) {
       for (j = 1; j <= n; j++) {
         t = order[j]; key = s[i] SUBSEP t;
@@ -125,7 +130,7 @@ awk -F'\t' -v sizes="$SIZES" '
         ratio = "";
         if (t in peer && (s[i] SUBSEP peer[t]) in secs && secs[s[i] SUBSEP peer[t]] > 0)
           ratio = sprintf("%.2f", secs[key] / secs[s[i] SUBSEP peer[t]]);
-        printf "%-9s %-19s %9.2f %12.0f %9.1f %14s\n", s[i], t, secs[key], rate, peak[key] / 1024, ratio;
+        printf "%-9s %-19s %9.2f %12.0f %9.2f %9.1f %14s %6s\n", s[i], t, secs[key], rate, cpu[key], peak[key] / 1024, ratio, load[key];
       }
     }
     if (first != last) {

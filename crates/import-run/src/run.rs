@@ -404,13 +404,14 @@ impl ReaderSetup {
             }
             if let Some(full) = builder.push(ordinal, outcome.record) {
                 // The writer stopped (a database error): read on only for the report.
+                let full = full.derive_here();
                 let waiting = Instant::now();
                 listening = batches.blocking_send(full).is_ok();
                 blocked += waiting.elapsed();
             }
         }
         if listening && let Some(last) = builder.finish() {
-            let _ = batches.blocking_send(last);
+            let _ = batches.blocking_send(last.derive_here());
         }
         self.shared
             .read(ordinal, bad, import.rows().progress().done);

@@ -7,7 +7,7 @@ use crate::filter::{tier_from_key, tier_key};
 use crate::plan::DerivedRow;
 use crate::records::AuditEntry;
 use chrono::{DateTime, NaiveDate, Utc};
-use shangyun_registry::{Derived, Explanation, TierDerived, Title};
+use shangyun_registry::{Derived, Explanation, Tier, TierDerived, Title};
 
 /// A stored count (never negative) as `u64`.
 pub(crate) fn count(n: i64) -> u64 {
@@ -46,22 +46,110 @@ impl EncodedDerived {
 /// Readers recompute them (see `flows::explain`); this JSON `null` marks a value to recompute.
 pub(crate) const EXPLAINED_ON_READ: &str = "null";
 
-/// A stored tier verdict: `[tier, edition, outcome]` — positional, because the column holds
-/// six of them for every enterprise and year. Rows written before explanations were
-/// recomputed on read carry the explanation as a fourth element, which is used as is.
-#[derive(serde::Deserialize)]
-pub(crate) struct StoredVerdict(
-    String,
-    String,
-    String,
-    #[serde(default)] Option<Explanation>,
-);
+/// A stored tier verdict, as one element of the `tiers` JSON array (six per enterprise and
+/// year, so their size is most of a derived row):
+///
+/// * compact, what is written: one string `<tier letter><edition year><outcome letter>`,
+///   e.g. `"i2022n"` for tier `innovative`, edition `tier-2022-innovative`, outcome
+///   `not-enough-data` — used when the edition id has the rule crate's form
+///   `tier-<year>-<tier>` and the outcome is one of the three known ones;
+/// * positional `[tier, edition, outcome]` otherwise (any edition id or outcome), and in rows
+///   written before the compact form; rows written before explanations were recomputed on
+///   read carry the explanation as a fourth element, which is used as is.
+pub(crate) enum StoredVerdict {
+    Compact(String),
+    Positional(String, String, String, Option<Explanation>),
+}
+
+// By hand rather than `#[serde(untagged)]`: an untagged enum buffers its input, and the
+// explanation (a `RawValue`) cannot be read from a buffer.
+impl<'de> serde::Deserialize<'de> for StoredVerdict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StoredVerdict;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a tier verdict: a compact string or [tier, edition, outcome]")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, code: &str) -> Result<StoredVerdict, E> {
+                Ok(StoredVerdict::Compact(code.to_owned()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<StoredVerdict, A::Error> {
+                let mut part = |i: usize| {
+                    seq.next_element::<String>()?
+                        .ok_or_else(|| serde::de::Error::invalid_length(i, &self))
+                };
+                let (tier, edition, outcome) = (part(0)?, part(1)?, part(2)?);
+                let explanation = seq.next_element::<Explanation>()?;
+                Ok(StoredVerdict::Positional(
+                    tier,
+                    edition,
+                    outcome,
+                    explanation,
+                ))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+const TIER_LETTERS: [(char, Tier); 3] = [
+    ('i', Tier::Innovative),
+    ('s', Tier::Specialized),
+    ('l', Tier::LittleGiant),
+];
+const OUTCOME_LETTERS: [(char, &str); 3] = [
+    ('e', "eligible"),
+    ('x', "not-eligible"),
+    ('n', "not-enough-data"),
+];
+
+/// The compact form of a verdict, when it has one.
+fn compact_verdict(verdict: &TierDerived) -> Option<String> {
+    let (tier_letter, _) = TIER_LETTERS.iter().find(|(_, t)| *t == verdict.tier)?;
+    let (outcome_letter, _) = OUTCOME_LETTERS
+        .iter()
+        .find(|(_, o)| *o == verdict.outcome)?;
+    let year = verdict
+        .edition
+        .strip_prefix("tier-")?
+        .strip_suffix(tier_key(verdict.tier))?
+        .strip_suffix('-')?;
+    if year.is_empty() || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(format!("{tier_letter}{year}{outcome_letter}"))
+}
+
+/// A compact verdict back into tier, edition and outcome.
+fn expand_verdict(code: &str) -> Option<(Tier, String, String)> {
+    let mut chars = code.chars();
+    let first = chars.next()?;
+    let last = chars.next_back()?;
+    let year = chars.as_str();
+    let (_, tier) = TIER_LETTERS.iter().find(|(c, _)| *c == first)?;
+    let (_, outcome) = OUTCOME_LETTERS.iter().find(|(c, _)| *c == last)?;
+    if year.is_empty() || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let edition = format!("tier-{year}-{}", tier_key(*tier));
+    Some((*tier, edition, (*outcome).to_owned()))
+}
 
 /// The `tiers` column's JSON text.
 pub(crate) fn encode_tiers(tiers: &[TierDerived], uscc: &str) -> StoreResult<String> {
-    let stored: Vec<_> = tiers
+    let stored: Vec<serde_json::Value> = tiers
         .iter()
-        .map(|t| (tier_key(t.tier), &t.edition, &t.outcome))
+        .map(|t| match compact_verdict(t) {
+            Some(code) => serde_json::Value::String(code),
+            None => serde_json::json!([tier_key(t.tier), t.edition, t.outcome]),
+        })
         .collect();
     to_json(&stored, "tier verdicts", uscc)
 }
@@ -73,15 +161,27 @@ pub(crate) fn decode_tiers(
 ) -> StoreResult<Vec<TierDerived>> {
     stored
         .into_iter()
-        .map(|StoredVerdict(tier, edition, outcome, explanation)| {
-            let tier = tier_from_key(&tier)
-                .ok_or_else(|| StoreError::corrupt("tier verdict", uscc, &tier))?;
-            Ok(TierDerived {
-                tier,
-                edition,
-                outcome,
-                explanation: explanation.unwrap_or_else(Explanation::null),
-            })
+        .map(|verdict| match verdict {
+            StoredVerdict::Compact(code) => {
+                let (tier, edition, outcome) = expand_verdict(&code)
+                    .ok_or_else(|| StoreError::corrupt("tier verdict", uscc, &code))?;
+                Ok(TierDerived {
+                    tier,
+                    edition,
+                    outcome,
+                    explanation: Explanation::null(),
+                })
+            }
+            StoredVerdict::Positional(tier, edition, outcome, explanation) => {
+                let tier = tier_from_key(&tier)
+                    .ok_or_else(|| StoreError::corrupt("tier verdict", uscc, &tier))?;
+                Ok(TierDerived {
+                    tier,
+                    edition,
+                    outcome,
+                    explanation: explanation.unwrap_or_else(Explanation::null),
+                })
+            }
         })
         .collect()
 }
@@ -187,5 +287,70 @@ impl AuditParts {
             after: decode(self.after)?,
             entity_key: self.entity_key,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(tier: Tier, edition: &str, outcome: &str) -> TierDerived {
+        TierDerived {
+            tier,
+            edition: edition.to_owned(),
+            outcome: outcome.to_owned(),
+            explanation: Explanation::null(),
+        }
+    }
+
+    fn round_trip(tiers: &[TierDerived]) -> (String, Vec<TierDerived>) {
+        let text = encode_tiers(tiers, "X").expect("encodes");
+        let stored: Vec<StoredVerdict> = serde_json::from_str(&text).expect("is JSON");
+        (text, decode_tiers(stored, "X").expect("decodes"))
+    }
+
+    #[test]
+    fn rule_crate_editions_are_stored_compactly_and_come_back_whole() {
+        let tiers = vec![
+            verdict(Tier::Innovative, "tier-2022-innovative", "not-enough-data"),
+            verdict(Tier::Specialized, "tier-2026-specialized", "not-eligible"),
+            verdict(Tier::LittleGiant, "tier-2026-little-giant", "eligible"),
+        ];
+        let (text, back) = round_trip(&tiers);
+        assert_eq!(text, r#"["i2022n","s2026x","l2026e"]"#);
+        assert_eq!(back, tiers);
+    }
+
+    #[test]
+    fn other_editions_and_outcomes_are_stored_in_full() {
+        let tiers = vec![
+            verdict(Tier::Innovative, "zj-2025-innovative", "eligible"),
+            verdict(Tier::Specialized, "tier-2026-innovative", "eligible"),
+            verdict(Tier::LittleGiant, "tier-2026-little-giant", "withdrawn"),
+            verdict(Tier::Innovative, "tier--innovative", "eligible"),
+        ];
+        let (text, back) = round_trip(&tiers);
+        assert!(text.starts_with(r#"[["innovative","zj-2025-innovative","eligible"],"#));
+        assert_eq!(back, tiers);
+    }
+
+    #[test]
+    fn rows_written_in_earlier_forms_still_read() {
+        let old = r#"[["innovative","tier-2022-innovative","eligible",{"why":"old"}],
+                      ["specialized","tier-2022-specialized","not-eligible"],"l2022n"]"#;
+        let stored: Vec<StoredVerdict> = serde_json::from_str(old).expect("is JSON");
+        let back = decode_tiers(stored, "X").expect("decodes");
+        assert_eq!(back[0].explanation.to_value()["why"], "old");
+        assert_eq!(back[1].outcome, "not-eligible");
+        assert_eq!(back[2].edition, "tier-2022-little-giant");
+    }
+
+    #[test]
+    fn a_damaged_compact_verdict_is_reported() {
+        let stored: Vec<StoredVerdict> = serde_json::from_str(r#"["q2022n"]"#).expect("is JSON");
+        assert!(matches!(
+            decode_tiers(stored, "X"),
+            Err(StoreError::Corrupt { .. })
+        ));
     }
 }

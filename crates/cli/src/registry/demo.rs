@@ -225,14 +225,9 @@ fn generate(
     }
 }
 
-fn demo_batch(mut records: Vec<EnterpriseRecord>, through: u64) -> Batch {
-    super::import::sort_by_key_order(&mut records);
-    Batch {
-        rows_ok: records.len() as u64,
-        records,
-        rows_through: through,
-        rows_bad: 0,
-    }
+fn demo_batch(records: Vec<EnterpriseRecord>, through: u64) -> Batch {
+    let rows = records.len() as u64;
+    Batch::new(records, through, rows, 0).derive_here()
 }
 
 fn write_file(args: &Args, path: &Path, format: OutputFormat) -> ExitCode {

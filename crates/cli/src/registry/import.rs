@@ -5,9 +5,7 @@
 mod progress;
 
 pub use progress::Meter;
-pub use shangyun_import_run::{
-    BATCHES_IN_FLIGHT, Batch, Overlap, WriterTimings, sort_by_key_order, write_batches,
-};
+pub use shangyun_import_run::{BATCHES_IN_FLIGHT, Batch, Overlap, WriterTimings, write_batches};
 
 use super::open;
 use crate::output;
