@@ -14,7 +14,7 @@ use shangyun_tsdb_api::TelemetryStore;
 
 use crate::ViewError;
 pub use crate::facts::MeterInfo;
-use crate::facts::enterprise_devices;
+use crate::facts::{EnterpriseDevices, enterprise_devices};
 use crate::window::{WindowError, window_ms};
 
 /// The granularity of the figures.
@@ -135,12 +135,23 @@ pub async fn energy_view<S: TelemetryStore>(
     request: &EnergyRequest,
 ) -> Result<EnergyView, ViewError> {
     let file = load_file(registry, uscc).await?;
+    let found = enterprise_devices(devices, telemetry, &file.enterprise.uscc).await?;
+    energy_view_of(&file, &found, telemetry, request).await
+}
+
+/// [`energy_view`] for a file and devices the caller has already read (the console page
+/// reads them once for both sections).
+pub async fn energy_view_of<S: TelemetryStore>(
+    file: &EnterpriseFile,
+    found: &EnterpriseDevices,
+    telemetry: &S,
+    request: &EnergyRequest,
+) -> Result<EnergyView, ViewError> {
     let opts = EnergyOptions {
-        region_code: Some(factor_region(&file)),
+        region_code: Some(factor_region(file)),
         ..EnergyOptions::default()
     };
     let (start, end) = window_ms(opts.tz, request.from, request.to)?;
-    let found = enterprise_devices(devices, telemetry, &file.enterprise.uscc).await?;
     let report = energy_report(
         telemetry,
         &file.enterprise.uscc,
@@ -185,7 +196,8 @@ pub async fn energy_view<S: TelemetryStore>(
     }
     let meters = found
         .meter_info
-        .into_iter()
+        .iter()
+        .cloned()
         .zip(report.devices)
         .map(|(meter, d): (MeterInfo, DeviceEnergy)| MeterTotal {
             meter,

@@ -11,7 +11,7 @@ use shangyun_tsdb_api::TelemetryStore;
 
 use crate::ViewError;
 use crate::energy::{factor_region, load_file};
-use crate::facts::enterprise_devices;
+use crate::facts::{EnterpriseDevices, enterprise_devices};
 
 /// The evidence and what it was computed from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,11 +69,21 @@ pub async fn evidence_view<S: TelemetryStore>(
 ) -> Result<EvidenceView, ViewError> {
     let file = load_file(registry, uscc).await?;
     let found = enterprise_devices(devices, telemetry, &file.enterprise.uscc).await?;
+    evidence_view_of(&file, &found, telemetry, now_ms).await
+}
+
+/// [`evidence_view`] for a file and devices the caller has already read.
+pub async fn evidence_view_of<S: TelemetryStore>(
+    file: &EnterpriseFile,
+    found: &EnterpriseDevices,
+    telemetry: &S,
+    now_ms: i64,
+) -> Result<EvidenceView, ViewError> {
     let opts = EnergyOptions {
-        region_code: Some(factor_region(&file)),
+        region_code: Some(factor_region(file)),
         ..EnergyOptions::default()
     };
-    let periods = evidence_periods(&file, now_ms);
+    let periods = evidence_periods(file, now_ms);
     let evidence = evidence_report(
         telemetry,
         &file.enterprise.uscc,

@@ -21,8 +21,11 @@ pub use shangyun_evidence as measured;
 mod facts;
 mod window;
 
-pub use energy::{By, EnergyRequest, EnergyView, MeterInfo, YearIntensity, energy_view};
-pub use evidence::{EvidenceView, evidence_periods, evidence_view};
+pub use energy::{
+    By, EnergyRequest, EnergyView, MeterInfo, MeterTotal, YearIntensity, energy_view,
+    energy_view_of,
+};
+pub use evidence::{EvidenceView, evidence_periods, evidence_view, evidence_view_of};
 pub use facts::{EnterpriseDevices, enterprise_devices};
 pub use window::{WindowError, default_window, parse_date, window_ms};
 

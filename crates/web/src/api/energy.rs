@@ -11,9 +11,10 @@ use axum::extract::{Extension, Path, RawQuery, State};
 use axum::http::StatusCode;
 use shangyun_enterprise_energy::meters::{DEFAULT_TZ, calendar::local_date};
 use shangyun_enterprise_energy::{
-    By, EnergyRequest, EnergyView, EvidenceView, ViewError, WindowError, default_window,
-    energy_view, evidence_view, parse_date,
+    By, EnergyRequest, EnergyView, EnterpriseDevices, EvidenceView, ViewError, WindowError,
+    default_window, energy_view_of, enterprise_devices, evidence_view_of, parse_date,
 };
+use shangyun_store::EnterpriseFile;
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -101,43 +102,41 @@ pub fn energy_request(params: &[(String, String)]) -> Result<EnergyRequest, ApiE
     Ok(EnergyRequest { from, to, by })
 }
 
-/// The energy report of a visible enterprise (shared with the console page).
-pub async fn energy_of(
+/// The enterprise's devices as the energy and evidence views need them.
+pub async fn devices_of(
     state: &AppState,
-    access: &Access,
-    uscc: &str,
-    request: &EnergyRequest,
-) -> Result<EnergyView, ApiError> {
-    let file = load_visible(&state.registry, &access.scope, uscc).await?;
-    let tsdb = telemetry(state)?;
-    energy_view(
-        &state.registry,
+    file: &EnterpriseFile,
+) -> Result<EnterpriseDevices, ApiError> {
+    enterprise_devices(
         device_store(state)?,
-        tsdb,
+        telemetry(state)?,
         &file.enterprise.uscc,
-        request,
     )
     .await
     .map_err(view_error)
 }
 
-/// The evidence of a visible enterprise (shared with the console page).
+/// The energy report of an enterprise the caller may see (shared with the console page).
+pub async fn energy_of(
+    state: &AppState,
+    file: &EnterpriseFile,
+    devices: &EnterpriseDevices,
+    request: &EnergyRequest,
+) -> Result<EnergyView, ApiError> {
+    energy_view_of(file, devices, telemetry(state)?, request)
+        .await
+        .map_err(view_error)
+}
+
+/// The evidence of an enterprise the caller may see (shared with the console page).
 pub async fn evidence_of(
     state: &AppState,
-    access: &Access,
-    uscc: &str,
+    file: &EnterpriseFile,
+    devices: &EnterpriseDevices,
 ) -> Result<EvidenceView, ApiError> {
-    let file = load_visible(&state.registry, &access.scope, uscc).await?;
-    let tsdb = telemetry(state)?;
-    evidence_view(
-        &state.registry,
-        device_store(state)?,
-        tsdb,
-        &file.enterprise.uscc,
-        now_ms(),
-    )
-    .await
-    .map_err(view_error)
+    evidence_view_of(file, devices, telemetry(state)?, now_ms())
+        .await
+        .map_err(view_error)
 }
 
 pub async fn energy(
@@ -148,7 +147,9 @@ pub async fn energy(
 ) -> Result<Json<EnergyView>, ApiError> {
     let params = query_pairs(raw.as_deref())?;
     let request = energy_request(&params)?;
-    Ok(Json(energy_of(&state, &access, &uscc, &request).await?))
+    let file = load_visible(&state.registry, &access.scope, &uscc).await?;
+    let devices = devices_of(&state, &file).await?;
+    Ok(Json(energy_of(&state, &file, &devices, &request).await?))
 }
 
 pub async fn evidence(
@@ -156,5 +157,7 @@ pub async fn evidence(
     Extension(access): Extension<Access>,
     Path(uscc): Path<String>,
 ) -> Result<Json<EvidenceView>, ApiError> {
-    Ok(Json(evidence_of(&state, &access, &uscc).await?))
+    let file = load_visible(&state.registry, &access.scope, &uscc).await?;
+    let devices = devices_of(&state, &file).await?;
+    Ok(Json(evidence_of(&state, &file, &devices).await?))
 }

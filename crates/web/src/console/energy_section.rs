@@ -4,23 +4,28 @@
 //! The figures are the API's (`/api/v1/enterprises/{uscc}/energy|evidence`).
 
 use super::i18n::Lang;
-use crate::access::Access;
-use crate::api::energy::{energy_of, energy_request, evidence_of};
+use crate::api::energy::{devices_of, energy_of, energy_request, evidence_of};
 use crate::error::ApiError;
 use crate::state::AppState;
 use maud::{Markup, html};
 use shangyun_enterprise_energy::measured::{MeasuredAnswer, Measurement};
 use shangyun_enterprise_energy::meters::PeriodFigure;
 use shangyun_enterprise_energy::{EnergyView, EvidenceView};
+use shangyun_store::EnterpriseFile;
 
-/// Both sections for a visible enterprise (the default window: twelve months by month).
-pub async fn sections(state: &AppState, access: &Access, uscc: &str) -> Markup {
-    let energy = match energy_request(&[]) {
-        Ok(request) => energy_of(state, access, uscc, &request).await,
-        Err(e) => Err(e),
+/// Both sections for an enterprise the caller may see (the default window: twelve months
+/// by month). The devices are read once for both.
+pub async fn sections(state: &AppState, lang: Lang, file: &EnterpriseFile) -> Markup {
+    let (energy, evidence) = match devices_of(state, file).await {
+        Ok(devices) => {
+            let energy = match energy_request(&[]) {
+                Ok(request) => energy_of(state, file, &devices, &request).await,
+                Err(e) => Err(e),
+            };
+            (energy, evidence_of(state, file, &devices).await)
+        }
+        Err(e) => (Err(e.clone()), Err(e)),
     };
-    let evidence = evidence_of(state, access, uscc).await;
-    let lang = access.lang;
     html! {
         section.card #energy {
             h2 { (lang.t("能耗与碳排放", "Energy and carbon")) }

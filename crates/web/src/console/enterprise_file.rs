@@ -24,7 +24,7 @@ pub async fn page_handler(state: &AppState, access: &Access, uscc: &str) -> Resp
     let region = labels::region(&e.registered_region);
     let industry = labels::industry(&e.industry);
     let dash = || "—".to_owned();
-    let energy = super::energy_section::sections(state, access, &e.uscc).await;
+    let energy = super::energy_section::sections(state, lang, &file).await;
     let body = html! {
         section.card #identity {
             h1 { (e.name) }
