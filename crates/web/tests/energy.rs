@@ -80,8 +80,19 @@ fn close(a: f64, b: f64) -> bool {
 
 #[tokio::test]
 async fn energy_by_day_with_carbon_factor_and_intensity() -> TestResult {
-    let t = TestApp::sqlite().await?;
-    firm_a_with_meter(&t).await?;
+    energy_by_day(&TestApp::sqlite().await?).await
+}
+
+#[tokio::test]
+async fn energy_by_day_on_postgresql() -> TestResult {
+    match TestApp::postgres().await? {
+        Some(t) => energy_by_day(&t).await,
+        None => Ok(()),
+    }
+}
+
+async fn energy_by_day(t: &TestApp) -> TestResult {
+    firm_a_with_meter(t).await?;
     let uri = format!(
         "/api/v1/enterprises/{}/energy?from=2024-12-01&to=2024-12-02&by=day",
         firm_a()
