@@ -7,11 +7,17 @@ use crate::filter::{Compiled, Placeholder};
 use crate::records::AuditEntry;
 use crate::rows;
 use crate::records::ListedEnterprise;
-use crate::search::{LATEST_COLUMNS, LISTING_FROM, SearchSql, eligible_tiers};
+use crate::search::{LATEST_COLUMNS, SearchSql, eligible_tiers};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgConnection;
+
+/// [`LISTING_FROM`](crate::search::LISTING_FROM) for PostgreSQL: a plain left join lets the
+/// planner merge-join the page against the whole `derived` table in USCC order (seen: 2 s for
+/// 20 rows of one city at 1m firms); LATERAL makes it one index probe per listed row.
+const LISTING_FROM_LATERAL: &str = "enterprises e LEFT JOIN LATERAL \
+     (SELECT * FROM derived d WHERE d.uscc = e.uscc AND d.is_latest LIMIT 1) latest ON TRUE";
 
 impl SearchSql for PgBackend {
     async fn select_tail(
@@ -24,7 +30,7 @@ impl SearchSql for PgBackend {
             .map(|c| format!("e.{}", c.trim()))
             .collect();
         let sql = format!(
-            "SELECT {}, {LATEST_COLUMNS} FROM {LISTING_FROM} WHERE {}",
+            "SELECT {}, {LATEST_COLUMNS} FROM {LISTING_FROM_LATERAL} WHERE {}",
             columns.join(", "),
             tail.sql
         );
