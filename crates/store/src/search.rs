@@ -218,9 +218,23 @@ pub(crate) fn page_tail(request: &SearchRequest, style: Placeholder) -> StoreRes
         }
     }
     let limit = c.bind(Bind::Int(i64::from(request.limit.max(1))));
+    // Within one county every row has the same region, so leading the order with it changes
+    // nothing — except that SQLite then sees that (registered_region, uscc) or
+    // (registered_region, name) already yields the order, instead of sorting the county.
+    let county = request
+        .filter
+        .region
+        .as_deref()
+        .and_then(|r| region_prefix(r).ok())
+        .is_some_and(|p| p.len() == 6);
+    let lead = if county && sort.key != SortKey::Region {
+        format!("e.registered_region {dir}, ")
+    } else {
+        String::new()
+    };
     c.sql += &match column {
-        None => format!(" ORDER BY e.uscc {dir} LIMIT {limit}"),
-        Some(col) => format!(" ORDER BY {col} {dir}, e.uscc {dir} LIMIT {limit}"),
+        None => format!(" ORDER BY {lead}e.uscc {dir} LIMIT {limit}"),
+        Some(col) => format!(" ORDER BY {lead}{col} {dir}, e.uscc {dir} LIMIT {limit}"),
     };
     Ok(c)
 }
