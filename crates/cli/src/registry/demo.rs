@@ -227,7 +227,7 @@ fn generate(
 
 fn demo_batch(records: Vec<EnterpriseRecord>, through: u64) -> Batch {
     let rows = records.len() as u64;
-    Batch::new(records, through, rows, 0).derive_here()
+    Batch::new(records, through, rows, 0)
 }
 
 fn write_file(args: &Args, path: &Path, format: OutputFormat) -> ExitCode {
