@@ -102,7 +102,11 @@ impl RegistryFilter {
                 // narrow to a planner without per-value statistics, but holds thousands of
                 // firms to sort, while walking the region or sort order finds a page of
                 // them after a few thousand rows. (PostgreSQL has the statistics.)
-                let hide = if style == Placeholder::Question { "+" } else { "" };
+                let hide = if style == Placeholder::Question {
+                    "+"
+                } else {
+                    ""
+                };
                 parts.push(format!(
                     "({hide}e.industry >= {a} AND {hide}e.industry < {b})"
                 ));
@@ -246,9 +250,8 @@ fn region_condition(out: &mut Compiled, prefix: String, form: RegionForm) {
         RegionForm::Range => {
             let upper = out.bind(Bind::Text(prefix_upper_bound(&prefix)));
             let lower = out.bind(Bind::Text(prefix));
-            out.sql += &format!(
-                " AND e.registered_region >= {lower} AND e.registered_region < {upper}"
-            );
+            out.sql +=
+                &format!(" AND e.registered_region >= {lower} AND e.registered_region < {upper}");
         }
         RegionForm::LeadingDigits => {
             let digits = prefix.len();

@@ -21,7 +21,11 @@ impl Statistics for SqliteBackend {
             .acquire()
             .await
             .map_err(|e| StoreError::from_sqlx(self.target(), e))?;
-        for statement in ["PRAGMA analysis_limit = 2000", "ANALYZE", "PRAGMA analysis_limit = 0"] {
+        for statement in [
+            "PRAGMA analysis_limit = 2000",
+            "ANALYZE",
+            "PRAGMA analysis_limit = 0",
+        ] {
             sqlx::query(statement)
                 .execute(&mut *conn)
                 .await

@@ -125,7 +125,12 @@ mod cases {
     pub async fn listings_carry_the_latest_years_verdicts(db: &TestDb) -> TestResult {
         let mut records = vec![
             // Grows from micro to medium: the latest year must win, not the first.
-            record(1, "330106", "1811", &[(2022, 8, 90.0), (2024, 250, 30_000.0)]),
+            record(
+                1,
+                "330106",
+                "1811",
+                &[(2022, 8, 90.0), (2024, 250, 30_000.0)],
+            ),
             record(2, "330203", "6511", &[(2023, 40, 2_000.0)]),
             record(3, "320102", "6511", &[]),
         ];

@@ -11,7 +11,8 @@ use crate::scope::Scope;
 use serde::Serialize;
 use shangyun_registry::Tier;
 use shangyun_store::{
-    EnterpriseFile, ListedEnterprise, Registry, RegistryFilter, SIZE_CLASSES, SearchRequest, Sort, SortKey,
+    EnterpriseFile, ListedEnterprise, Registry, RegistryFilter, SIZE_CLASSES, SearchRequest, Sort,
+    SortKey,
 };
 /// Page size bounds.
 pub const DEFAULT_LIMIT: u32 = 50;

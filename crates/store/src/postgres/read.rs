@@ -5,13 +5,13 @@ use super::{AUDIT_COLUMNS, ENTERPRISE_COLUMNS, PgBackend, audit_parts, bind_all,
 use crate::error::StoreResult;
 use crate::filter::{Compiled, Placeholder};
 use crate::records::AuditEntry;
-use crate::rows;
 use crate::records::ListedEnterprise;
+use crate::rows;
 use crate::search::{LATEST_COLUMNS, SearchSql, eligible_tiers};
-use sqlx::Row;
-use sqlx::postgres::PgRow;
 use sqlx::AssertSqlSafe;
+use sqlx::Row;
 use sqlx::postgres::PgConnection;
+use sqlx::postgres::PgRow;
 
 /// [`LISTING_FROM`](crate::search::LISTING_FROM) for PostgreSQL: a plain left join lets the
 /// planner merge-join the page against the whole `derived` table in USCC order (seen: 2 s for

@@ -349,8 +349,16 @@ impl Accounts {
             with_pool!(&self.db, p =>
                 sqlx::query(touch).bind(now).bind(&hash).execute(p).await.map(|_| ()))?;
         }
-        self.finish(Some((id, name, role, region, provider, must_change, disabled)))
-            .await
+        self.finish(Some((
+            id,
+            name,
+            role,
+            region,
+            provider,
+            must_change,
+            disabled,
+        )))
+        .await
     }
 
     async fn finish(&self, row: Option<UserRow>) -> Result<Option<Principal>, WebError> {
