@@ -101,8 +101,8 @@ pub fn explanation_key(key: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
-/// A value token inside an explanation (metrics, size classes, outcomes); `None` keeps the
-/// token as stored (condition ids, group ids).
+/// A value token inside an explanation (metrics, size classes, outcomes, size-rule industry
+/// groups); `None` keeps the token as stored (condition ids).
 pub fn explanation_value(token: &str) -> Option<(&'static str, &'static str)> {
     Some(match token {
         "employees" => ("从业人员", "employees"),
@@ -114,6 +114,32 @@ pub fn explanation_value(token: &str) -> Option<(&'static str, &'static str)> {
         "not_covered" => ("不在划型标准范围内", "not covered by the size rules"),
         "industry_too_broad" => ("行业代码过粗，需 4 位小类", "industry code too broad"),
         "titles" => ("已获称号", "titles held"),
-        _ => return None,
+        // An industry group of the size rules (e.g. `agriculture`): named by the edition's data.
+        other => {
+            let group = shangyun_rules::size::SizeEdition::edition_2011()
+                .groups()
+                .iter()
+                .find(|g| g.id == other)?;
+            (group.name_zh.as_str(), group.name_en.as_str())
+        }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_rule_groups_are_named_from_the_edition_data() {
+        assert_eq!(
+            explanation_value("agriculture"),
+            Some((
+                "农、林、牧、渔业",
+                "Agriculture, forestry, animal husbandry and fishery"
+            ))
+        );
+        assert_eq!(explanation_value("industry").map(|n| n.0), Some("工业"));
+        // Condition ids are not groups and stay as stored.
+        assert_eq!(explanation_value("rd_spend≥100"), None);
+    }
 }
