@@ -1,6 +1,6 @@
 //! [`DeviceDirectory`] over the SQL store: what the device endpoint calls.
 
-use crate::db::on_db;
+use crate::db::{BeginWrite, on_db};
 use crate::error::{DeviceStoreError, is_unique};
 use crate::manage::{IdRow, audit, id_cols, identity};
 use crate::{DeviceStore, now_ms};
@@ -203,7 +203,7 @@ impl DeviceStore {
             }
             let _w = self.inner.write.lock().await;
             let inserted = on_db!(&self.inner.db, pool => {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 let id: Option<i64> = sqlx::query_scalar(
                     "INSERT INTO devices (name, enterprise, ent_key, device_type, is_gateway, gateway_id, label, created_ms) \
                      VALUES ($1, $2, $3, $4, $5, $6, NULL, $7) ON CONFLICT (ent_key, name) DO NOTHING RETURNING id",
@@ -257,7 +257,7 @@ impl DeviceStore {
         let ent_key = key.enterprise.clone().unwrap_or_default();
         let _w = self.inner.write.lock().await;
         let result = on_db!(&self.inner.db, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO devices (name, enterprise, ent_key, device_type, is_gateway, gateway_id, label, created_ms) \
                  VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6) RETURNING id",
@@ -333,7 +333,7 @@ impl DeviceStore {
         let now = now_ms();
         let _w = self.inner.write.lock().await;
         on_db!(&self.inner.db, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for (k, v) in attributes {
                 sqlx::query(
                     "INSERT INTO device_attributes (device_id, side, key, value, updated_ms) VALUES ($1, $2, $3, $4, $5) \

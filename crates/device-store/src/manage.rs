@@ -1,7 +1,7 @@
 //! Management writes and reads: devices, credentials, provisioning keys, device types. Every
 //! write runs in one transaction with its audit entry.
 
-use crate::db::on_db;
+use crate::db::{BeginWrite, on_db};
 use crate::error::{DeviceStoreError, DeviceStoreResult, is_unique};
 use crate::records::{
     CredentialKind, CredentialSpec, DeviceFilter, DeviceRecord, Issued, NewDeviceSpec,
@@ -207,7 +207,7 @@ impl DeviceStore {
         {
             let _w = self.inner.write.lock().await;
             on_db!(&self.inner.db, pool => {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO device_types (name, model, builtin, updated_ms) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (name) DO UPDATE SET model = excluded.model, builtin = excluded.builtin, \
@@ -287,7 +287,7 @@ impl DeviceStore {
         let _w = self.inner.write.lock().await;
         let ent_key = enterprise.clone().unwrap_or_default();
         let result = on_db!(&self.inner.db, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO devices (name, enterprise, ent_key, device_type, is_gateway, gateway_id, label, created_ms) \
                  VALUES ($1, $2, $3, $4, $5, NULL, $6, $7) RETURNING id",
@@ -475,7 +475,7 @@ impl DeviceStore {
     ) -> DeviceStoreResult<()> {
         let _w = self.inner.write.lock().await;
         let result = on_db!(&self.inner.db, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let enterprise: Option<Option<String>> =
                 sqlx::query_scalar("SELECT enterprise FROM devices WHERE id = $1")
                     .bind(device.0)
@@ -520,7 +520,7 @@ impl DeviceStore {
             ProvisionKey::generate(enterprise.clone(), device_type.map(str::to_owned));
         let _w = self.inner.write.lock().await;
         on_db!(&self.inner.db, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO provision_keys (key, secret_hash, enterprise, device_type, revoked, created_ms) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -545,7 +545,7 @@ impl DeviceStore {
     pub async fn revoke_provision_key(&self, key: &str, actor: &str) -> DeviceStoreResult<bool> {
         let _w = self.inner.write.lock().await;
         on_db!(&self.inner.db, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let ent: Option<Option<String>> = sqlx::query_scalar(
                 "UPDATE provision_keys SET revoked = $1 WHERE key = $2 RETURNING enterprise",
             )

@@ -1,7 +1,7 @@
 //! Presence (flushed in batches), alarm history and per-device alarm rules, audit reads.
 
 use crate::DeviceStore;
-use crate::db::on_db;
+use crate::db::{BeginWrite, on_db};
 use crate::error::{DeviceStoreError, DeviceStoreResult};
 use crate::manage::audit;
 use crate::records::{AlarmFilter, AlarmRecord, AuditRecord};
@@ -89,7 +89,7 @@ impl DeviceStore {
         }
         let _w = self.inner.write.lock().await;
         on_db!(&self.inner.db, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // 500 rows per statement (3,000 parameters: under both backends' limits); rows of
             // devices deleted meanwhile are skipped by the EXISTS.
             for chunk in records.chunks(500) {
@@ -149,7 +149,7 @@ impl DeviceStore {
         }
         let _w = self.inner.write.lock().await;
         on_db!(&self.inner.db, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for e in events {
                 let a = e.alarm();
                 match e {
@@ -310,7 +310,7 @@ impl DeviceStore {
         {
             let _w = self.inner.write.lock().await;
             on_db!(&self.inner.db, pool => {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 sqlx::query("UPDATE alarms SET acked_ms = $1, acked_by = $2 WHERE id = $3 AND acked_ms IS NULL")
                     .bind(now_ms)
                     .bind(actor)
@@ -343,7 +343,7 @@ impl DeviceStore {
             .ok_or_else(|| DeviceStoreError::NotFound(format!("device {device}")))?;
         let _w = self.inner.write.lock().await;
         on_db!(&self.inner.db, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             if rules.is_empty() {
                 sqlx::query("DELETE FROM device_alarm_rules WHERE device_id = $1")
                     .bind(device.0).execute(&mut *tx).await?;
