@@ -5,7 +5,7 @@ use serde::Serialize;
 use shangyun_device_store::DeviceStore;
 use shangyun_energy::{EnergyOptions, calendar::day_start_ms, calendar::local_date};
 use shangyun_energy_query::{PeriodSpec, evidence_report};
-use shangyun_evidence::Evidence;
+use shangyun_evidence::{Evidence, NotMeasured, NotMeasuredCause};
 use shangyun_store::{EnterpriseFile, Registry};
 use shangyun_tsdb_api::TelemetryStore;
 
@@ -104,9 +104,7 @@ pub async fn evidence_view_of<S: TelemetryStore>(
             .iter_mut()
             .filter(|n| n.question == "energy_per_revenue")
         {
-            n.reason = "needs revenue (营业收入) on file for two complete calendar years before this one; \
-                        the two latest are compared"
-                .to_owned();
+            *n = NotMeasured::new(n.question.clone(), NotMeasuredCause::RevenueYearsMissing);
         }
     }
     Ok(EvidenceView {

@@ -133,8 +133,88 @@ pub struct MeasuredAnswer {
 pub struct NotMeasured {
     /// The question id.
     pub question: String,
-    /// Why.
+    /// Why, as data (a screen words it in its own language).
+    pub cause: NotMeasuredCause,
+    /// Why, in English (`cause` worded).
     pub reason: String,
+}
+
+impl NotMeasured {
+    pub fn new(question: String, cause: NotMeasuredCause) -> NotMeasured {
+        let reason = cause.to_string();
+        NotMeasured {
+            question,
+            cause,
+            reason,
+        }
+    }
+}
+
+/// Why a measurable question has no measured answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum NotMeasuredCause {
+    /// No production equipment registered and no ledger count given.
+    NoProductionEquipment,
+    /// No device serving a questionnaire business link reported in the window.
+    NoLinkReported { days: u32 },
+    /// Energy per revenue needs both periods; what each one lacks (`None`: that one is fine).
+    EnergyPeriods {
+        before: Option<PeriodGap>,
+        after: Option<PeriodGap>,
+    },
+    /// The registry holds revenue for fewer than two complete calendar years before this one.
+    RevenueYearsMissing,
+}
+
+/// What one period of the energy-per-revenue comparison lacks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum PeriodGap {
+    /// No period given.
+    Missing,
+    /// No metered energy in the period.
+    NoMeteredEnergy { period: String },
+    /// The period's revenue is unknown.
+    RevenueUnknown { period: String },
+}
+
+impl std::fmt::Display for PeriodGap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PeriodGap::Missing => write!(f, "period missing"),
+            PeriodGap::NoMeteredEnergy { period } => write!(f, "no metered energy in {period}"),
+            PeriodGap::RevenueUnknown { period } => write!(f, "revenue of {period} unknown"),
+        }
+    }
+}
+
+impl std::fmt::Display for NotMeasuredCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotMeasuredCause::NoProductionEquipment => {
+                write!(
+                    f,
+                    "no production equipment registered (and no ledger count given)"
+                )
+            }
+            NotMeasuredCause::NoLinkReported { days } => write!(
+                f,
+                "no device serving a questionnaire business link reported in the last {days} days (measurement shows presence, never absence: answer it yourself)"
+            ),
+            NotMeasuredCause::EnergyPeriods { before, after } => {
+                let parts: Vec<String> = [("before", before), ("after", after)]
+                    .into_iter()
+                    .filter_map(|(which, gap)| gap.as_ref().map(|g| format!("{which}: {g}")))
+                    .collect();
+                write!(f, "{}", parts.join("; "))
+            }
+            NotMeasuredCause::RevenueYearsMissing => write!(
+                f,
+                "needs revenue (营业收入) on file for two complete calendar years before this one; the two latest are compared"
+            ),
+        }
+    }
 }
 
 /// Measured evidence of one enterprise.
@@ -229,10 +309,10 @@ pub fn gather(input: &EvidenceInput<'_>, mapping: &Mapping) -> Evidence {
         production.iter().partition(|d| in_window(d));
     let q = &mapping.networked_share.question;
     if denominator == 0 {
-        not_measured.push(NotMeasured {
-            question: q.clone(),
-            reason: "no production equipment registered (and no ledger count given)".into(),
-        });
+        not_measured.push(NotMeasured::new(
+            q.clone(),
+            NotMeasuredCause::NoProductionEquipment,
+        ));
     } else {
         let share = f64::from(reporting.len() as u32) / f64::from(denominator) * 100.0;
         let ledger_note = match input.equipment_ledger_count {
@@ -287,12 +367,10 @@ pub fn gather(input: &EvidenceInput<'_>, mapping: &Mapping) -> Evidence {
         }
     }
     if links.is_empty() {
-        not_measured.push(NotMeasured {
-            question: links_ref.question.clone(),
-            reason: format!(
-                "no device serving a questionnaire business link reported in the last {days} days (measurement shows presence, never absence: answer it yourself)"
-            ),
-        });
+        not_measured.push(NotMeasured::new(
+            links_ref.question.clone(),
+            NotMeasuredCause::NoLinkReported { days },
+        ));
     } else {
         let mut options: Vec<String> = links.iter().map(|l| l.option.clone()).collect();
         options.sort();
@@ -324,13 +402,19 @@ pub fn gather(input: &EvidenceInput<'_>, mapping: &Mapping) -> Evidence {
 
     // 每百元营业收入综合能耗.
     let q = &mapping.energy_per_revenue.question;
-    let intensity = |p: &Option<EnergyPeriod>| -> Result<PeriodIntensity, String> {
-        let p = p.as_ref().ok_or("period missing")?;
+    let intensity = |p: &Option<EnergyPeriod>| -> Result<PeriodIntensity, PeriodGap> {
+        let p = p.as_ref().ok_or(PeriodGap::Missing)?;
         if p.meters == 0 || p.kwh <= 0.0 {
-            return Err(format!("no metered energy in {}", p.label));
+            return Err(PeriodGap::NoMeteredEnergy {
+                period: p.label.clone(),
+            });
         }
-        let i = shangyun_energy::energy_per_100_yuan(p.kwh, p.revenue_wan_yuan)
-            .ok_or_else(|| format!("revenue of {} unknown", p.label))?;
+        let i =
+            shangyun_energy::energy_per_100_yuan(p.kwh, p.revenue_wan_yuan).ok_or_else(|| {
+                PeriodGap::RevenueUnknown {
+                    period: p.label.clone(),
+                }
+            })?;
         Ok(PeriodIntensity {
             period: p.clone(),
             kwh_per_100_yuan: i.kwh_per_100_yuan,
@@ -364,17 +448,13 @@ pub fn gather(input: &EvidenceInput<'_>, mapping: &Mapping) -> Evidence {
                 measurement: Measurement::EnergyPerRevenue { before, after },
             });
         }
-        (b, a) => not_measured.push(NotMeasured {
-            question: q.clone(),
-            reason: [
-                b.err().map(|e| format!("before: {e}")),
-                a.err().map(|e| format!("after: {e}")),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("; "),
-        }),
+        (b, a) => not_measured.push(NotMeasured::new(
+            q.clone(),
+            NotMeasuredCause::EnergyPeriods {
+                before: b.err(),
+                after: a.err(),
+            },
+        )),
     }
 
     Evidence {

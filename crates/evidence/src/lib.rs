@@ -18,6 +18,6 @@ mod mapping;
 
 pub use gather::{
     DeviceFact, EnergyPeriod, Evidence, EvidenceInput, LinkEvidence, MeasuredAnswer, Measurement,
-    NotMeasured, PeriodIntensity, gather,
+    NotMeasured, NotMeasuredCause, PeriodGap, PeriodIntensity, gather,
 };
 pub use mapping::{LinksRef, Mapping, MappingError, QuestionRef};

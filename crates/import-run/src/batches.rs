@@ -10,8 +10,8 @@ use shangyun_store::{
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-/// Batches buffered between the reader and the writer. One is enough: reading, validating and
-/// deriving (see [`Batch::derive_here`]) take less than half of the writer's time, so the
+/// Batches buffered between the reader and the writer. One is enough: reading and validating
+/// take less than half of the writer's time, so the
 /// reader is always a batch ahead; memory holds at most three batches (building, queued,
 /// being written; ~1 KB a row with its derived values).
 pub const BATCHES_IN_FLIGHT: usize = 1;
@@ -25,11 +25,8 @@ pub const DEFAULT_BATCH_ROWS: u32 = 50_000;
 /// One batch: the records of a run of data rows, and where that run ends in the file.
 #[derive(Debug)]
 pub struct Batch {
-    /// The records, unless [`Batch::derive_here`] moved them into `prepared`.
+    /// The records; the store derives their values.
     pub records: Vec<EnterpriseRecord>,
-    /// The records with their derived values, computed on the sending thread (see
-    /// [`PreparedBatch::presuming_new`]); `None`: the store derives them.
-    pub prepared: Option<StoreResult<PreparedBatch>>,
     /// The last data row (1-based ordinal among data rows) this batch covers.
     pub rows_through: u64,
     /// Rows that gave a record.
@@ -50,23 +47,10 @@ impl Batch {
         sort_by_key_order(&mut records);
         Batch {
             records,
-            prepared: None,
             rows_through,
             rows_ok,
             rows_bad,
         }
-    }
-
-    /// Derives the records' values on the calling thread (the reading or generating one),
-    /// presuming nothing of them is stored, so that the writer only writes: derivation then
-    /// overlaps the writing of the previous batch instead of holding up the store's write
-    /// lock. Enterprises that turn out to be stored are derived again by the store.
-    pub fn derive_here(mut self) -> Batch {
-        if self.prepared.is_none() {
-            let records = std::mem::take(&mut self.records);
-            self.prepared = Some(PreparedBatch::presuming_new(records));
-        }
-        self
     }
 }
 
@@ -162,7 +146,6 @@ pub fn sort_by_key_order(records: &mut [EnterpriseRecord]) {
 fn empty_batch(through: u64) -> Batch {
     Batch {
         records: Vec::new(),
-        prepared: None,
         rows_through: through,
         rows_ok: 0,
         rows_bad: 0,
@@ -212,7 +195,7 @@ pub async fn write_batches(
     mut on_commit: impl FnMut(&BatchProgress),
 ) -> StoreResult<UpsertSummary> {
     let mut total = UpsertSummary::default();
-    let mut ready: Option<(BatchProgress, shangyun_store::PreparedBatch)> = None;
+    let mut ready: Option<(BatchProgress, PreparedBatch)> = None;
     loop {
         let waited = Instant::now();
         let Some(batch) = batches.recv().await else {
@@ -227,17 +210,6 @@ pub async fn write_batches(
             rows_ok: batch.rows_ok,
             rows_bad: batch.rows_bad,
         };
-        if let Some(prepared) = batch.prepared {
-            // Derived by the sender: write it (after the one prepared here, if any).
-            if let Some((committing, ready)) = ready.take() {
-                total.add(&registry.commit_import_batch(&committing, ready).await?);
-                on_commit(&committing);
-            }
-            total.add(&registry.commit_import_batch(&progress, prepared?).await?);
-            timings.store += in_store.elapsed();
-            on_commit(&progress);
-            continue;
-        }
         if overlap == Overlap::Sequential {
             total.add(&registry.import_batch(&progress, &batch.records).await?);
             timings.store += in_store.elapsed();

@@ -405,8 +405,8 @@ impl ReaderSetup {
             if let Some(full) = builder.push(ordinal, outcome.record) {
                 // The writer stopped (a database error): read on only for the report.
                 // Verdicts are derived by the store under its write lock, not here: deriving on
-                // this thread (`Batch::derive_here`) gained no wall-clock time on 2 cores and
-                // held ~140 MB more at 300k rows (measured 2026-11-28).
+                // this thread gained no wall-clock time on 2 cores and held ~140 MB more at
+                // 300k rows (measured 2026-11-28; the code was removed).
                 let waiting = Instant::now();
                 listening = batches.blocking_send(full).is_ok();
                 blocked += waiting.elapsed();
