@@ -312,6 +312,26 @@ async fn the_enterprise_page_shows_energy_and_evidence_in_both_languages() -> Te
         assert!(zh.contains(needle), "missing {needle}");
     }
     assert!(!zh.contains("src=\"http"), "no external assets");
+    // Energy per revenue is not measured here (no readings in the compared years); the reason
+    // is worded in the page's language.
+    assert!(zh.contains("未测得"), "a not-measured row");
+    assert!(
+        ["无计量能耗", "营业收入未知", "需要登记", "缺少该期数据"]
+            .iter()
+            .any(|r| zh.contains(r)),
+        "a zh-CN reason"
+    );
+    for english in [
+        "no metered energy",
+        "needs revenue",
+        "period missing",
+        "unknown",
+    ] {
+        assert!(
+            !zh.contains(english),
+            "English reason {english:?} on the zh-CN page"
+        );
+    }
     let (_, en) = t
         .get(Some("xihu"), &format!("/enterprises/{}?lang=en", firm_a()))
         .await?;
@@ -320,6 +340,7 @@ async fn the_enterprise_page_shows_energy_and_evidence_in_both_languages() -> Te
         "Digital-index evidence",
         "measured",
         "Networked share of production equipment",
+        "not measured",
     ] {
         assert!(en.contains(needle), "missing {needle}");
     }

@@ -8,7 +8,9 @@ use crate::api::energy::{devices_of, energy_of, energy_request, evidence_of};
 use crate::error::ApiError;
 use crate::state::AppState;
 use maud::{Markup, html};
-use shangyun_enterprise_energy::measured::{MeasuredAnswer, Measurement};
+use shangyun_enterprise_energy::measured::{
+    MeasuredAnswer, Measurement, NotMeasuredCause, PeriodGap,
+};
 use shangyun_enterprise_energy::meters::PeriodFigure;
 use shangyun_enterprise_energy::{EnergyView, EvidenceView};
 use shangyun_store::EnterpriseFile;
@@ -196,6 +198,45 @@ fn answer_detail(lang: Lang, a: &MeasuredAnswer) -> Markup {
     }
 }
 
+fn period_gap(lang: Lang, gap: &PeriodGap) -> String {
+    match gap {
+        PeriodGap::Missing => lang.t("缺少该期数据", "period missing").to_owned(),
+        PeriodGap::NoMeteredEnergy { period } => match lang {
+            Lang::Zh => format!("{period} 无计量能耗"),
+            Lang::En => format!("no metered energy in {period}"),
+        },
+        PeriodGap::RevenueUnknown { period } => match lang {
+            Lang::Zh => format!("{period} 营业收入未知"),
+            Lang::En => format!("revenue of {period} unknown"),
+        },
+    }
+}
+
+fn not_measured_reason(lang: Lang, cause: &NotMeasuredCause) -> String {
+    match (lang, cause) {
+        (Lang::En, cause) => cause.to_string(),
+        (Lang::Zh, NotMeasuredCause::NoProductionEquipment) => {
+            "未登记生产设备（也未填写设备台账数量）".to_owned()
+        }
+        (Lang::Zh, NotMeasuredCause::NoLinkReported { days }) => format!(
+            "近 {days} 天没有服务于问卷业务环节的设备上报数据（实测只能证明“有”，不能证明“无”：请自行填答）"
+        ),
+        (Lang::Zh, NotMeasuredCause::EnergyPeriods { before, after }) => {
+            [("改造前：", before), ("改造后：", after)]
+                .into_iter()
+                .filter_map(|(which, gap)| {
+                    gap.as_ref()
+                        .map(|g| format!("{which}{}", period_gap(lang, g)))
+                })
+                .collect::<Vec<_>>()
+                .join("；")
+        }
+        (Lang::Zh, NotMeasuredCause::RevenueYearsMissing) => {
+            "需要登记今年之前两个完整年度的营业收入（比较最近两年）".to_owned()
+        }
+    }
+}
+
 fn evidence_card(lang: Lang, v: &EvidenceView) -> Markup {
     html! {
         p.muted {
@@ -216,7 +257,7 @@ fn evidence_card(lang: Lang, v: &EvidenceView) -> Markup {
             @for n in &v.evidence.not_measured {
                 tr {
                     td { (question(lang, &n.question)) }
-                    td.muted { (n.reason) }
+                    td.muted { (not_measured_reason(lang, &n.cause)) }
                     td.muted { (lang.t("未测得", "not measured")) }
                 }
             }
