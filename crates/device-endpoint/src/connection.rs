@@ -50,7 +50,7 @@ enum Outcome {
 
 /// Read-buffer step: below glibc's large-bin size, so the per-read allocation of a busy
 /// connection stays on the fast path (4 KiB requests showed up as `malloc_consolidate`).
-const READ_CHUNK: usize = 512;
+pub(crate) const READ_CHUNK: usize = 512;
 
 /// A byte stream a device connects over: plain TCP or TLS.
 pub(crate) trait Transport: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
@@ -65,11 +65,13 @@ pub(crate) async fn serve<S: Transport>(shared: Arc<Shared>, mut stream: S) {
         Box::pin(read_connect(&shared, &mut stream, &mut inbuf)),
     )
     .await;
-    if let Ok(Some(connect)) = first
-        && let Some(mut conn) = Box::pin(accept(&shared, stream, *connect)).await
-    {
-        let end = conn.run(inbuf).await;
-        Box::pin(conn.finish(end)).await;
+    if let Ok(Some(connect)) = first {
+        if crate::provision::is_provision(&connect) {
+            Box::pin(crate::provision::serve(&shared, stream, *connect, inbuf)).await;
+        } else if let Some(mut conn) = Box::pin(accept(&shared, stream, *connect)).await {
+            let end = conn.run(inbuf).await;
+            Box::pin(conn.finish(end)).await;
+        }
     }
     shared
         .stats
@@ -113,7 +115,7 @@ async fn read_connect<S: Transport>(
     }
 }
 
-async fn connack<S: Transport>(
+pub(crate) async fn connack<S: Transport>(
     stream: &mut S,
     protocol: Protocol,
     code: u8,
@@ -752,7 +754,8 @@ impl<S: Transport> Conn<S> {
                 }
                 Ok(Outcome::Done)
             }
-            // Claiming and provisioning are not offered on the MQTT endpoint.
+            // Claiming is not offered; provisioning only in a provisioning session
+            // (`crate::provision`), never on a device's own connection.
             T::Claim | T::GatewayClaim | T::Provision => Ok(Outcome::NotAuthorized),
         }
     }

@@ -4,6 +4,7 @@
 
 use parking_lot::Mutex;
 use shangyun_devices::DeviceId;
+pub use shangyun_devices::RpcError;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
@@ -44,21 +45,6 @@ struct Route {
     conn: ConnHandle,
     /// Set when the device is a gateway's sub-device: its name on the gateway API.
     via_gateway: Option<String>,
-}
-
-/// Why an RPC to a device failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RpcError {
-    #[error("the device is not connected")]
-    NotConnected,
-    #[error("the device has not subscribed to RPC requests")]
-    NotSubscribed,
-    #[error("the device's connection is busy")]
-    Busy,
-    #[error("the device did not answer in time")]
-    Timeout,
-    #[error("the device disconnected before answering")]
-    Disconnected,
 }
 
 /// Routes downlinks to connections. Shared by every connection and the API.
@@ -160,6 +146,40 @@ impl Hub {
         params_json: &str,
         timeout: Duration,
     ) -> Result<String, RpcError> {
+        let params: serde_json::Value =
+            serde_json::from_str(params_json).unwrap_or(serde_json::Value::Null);
+        let (id, rx) = self.send_rpc(device, method, &params, true)?;
+        let Some(rx) = rx else {
+            return Err(RpcError::Disconnected);
+        };
+        let answer = tokio::time::timeout(timeout, rx).await;
+        self.rpcs.lock().remove(&(device, id));
+        match answer {
+            Ok(Ok(json)) => Ok(json),
+            Ok(Err(_)) => Err(RpcError::Disconnected),
+            Err(_) => Err(RpcError::Timeout),
+        }
+    }
+
+    /// One-way server-side RPC: hands the request to the device's connection, expects no
+    /// answer (an answer that comes anyway is dropped).
+    pub fn rpc_oneway(
+        &self,
+        device: DeviceId,
+        method: &str,
+        params: &serde_json::Value,
+    ) -> Result<(), RpcError> {
+        self.send_rpc(device, method, params, false).map(|_| ())
+    }
+
+    /// Queues the request on the device's connection; registers a waiter when `two_way`.
+    fn send_rpc(
+        &self,
+        device: DeviceId,
+        method: &str,
+        params: &serde_json::Value,
+        two_way: bool,
+    ) -> Result<(u64, Option<oneshot::Receiver<String>>), RpcError> {
         let route = self
             .routes
             .lock()
@@ -167,8 +187,6 @@ impl Hub {
             .cloned()
             .ok_or(RpcError::NotConnected)?;
         let id = self.next_rpc.fetch_add(1, Ordering::Relaxed) + 1;
-        let params: serde_json::Value =
-            serde_json::from_str(params_json).unwrap_or(serde_json::Value::Null);
         let subs = route.conn.subs.load(Ordering::Relaxed);
         let (topic, payload) = match &route.via_gateway {
             None if subs & sub::RPC_REQUESTS != 0 => (
@@ -181,8 +199,11 @@ impl Hub {
             ),
             _ => return Err(RpcError::NotSubscribed),
         };
-        let (tx, rx) = oneshot::channel();
-        self.rpcs.lock().insert((device, id), tx);
+        let rx = two_way.then(|| {
+            let (tx, rx) = oneshot::channel();
+            self.rpcs.lock().insert((device, id), tx);
+            rx
+        });
         let sent = route.conn.tx.try_send(Downlink::Publish(Box::new((
             topic,
             payload.to_string().into_bytes(),
@@ -191,13 +212,7 @@ impl Hub {
             self.rpcs.lock().remove(&(device, id));
             return Err(RpcError::Busy);
         }
-        let answer = tokio::time::timeout(timeout, rx).await;
-        self.rpcs.lock().remove(&(device, id));
-        match answer {
-            Ok(Ok(json)) => Ok(json),
-            Ok(Err(_)) => Err(RpcError::Disconnected),
-            Err(_) => Err(RpcError::Timeout),
-        }
+        Ok((id, rx))
     }
 
     /// A device's RPC answer arrived; `false` if nobody waits for it (late or unknown id).

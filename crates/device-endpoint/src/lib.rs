@@ -16,6 +16,7 @@ mod config;
 mod connection;
 mod hub;
 mod points;
+mod provision;
 mod stats;
 mod tls;
 
@@ -140,6 +141,31 @@ impl Endpoint {
     /// The endpoint's counters.
     pub fn stats(&self) -> StatsSnapshot {
         self.shared.stats.snapshot()
+    }
+}
+
+/// Server-side RPC for the API (`POST /api/v1/devices/{id}/rpc`): through this node's hub.
+impl shangyun_devices::DeviceRpc for Endpoint {
+    fn call<'a>(
+        &'a self,
+        device: shangyun_devices::DeviceId,
+        call: shangyun_devices::RpcCall,
+    ) -> shangyun_devices::BoxFuture<'a, Result<Option<serde_json::Value>, RpcError>> {
+        Box::pin(async move {
+            let hub = &self.shared.hub;
+            if call.oneway {
+                return hub
+                    .rpc_oneway(device, &call.method, &call.params)
+                    .map(|()| None);
+            }
+            let answer = hub
+                .rpc(device, &call.method, &call.params.to_string(), call.timeout)
+                .await?;
+            // The device's answer passed the ThingsBoard decoder: it is JSON.
+            Ok(Some(
+                serde_json::from_str(&answer).unwrap_or(serde_json::Value::String(answer)),
+            ))
+        })
     }
 }
 

@@ -16,6 +16,8 @@ pub struct Stats {
     pub(crate) takeovers: AtomicU64,
     pub(crate) keep_alive_timeouts: AtomicU64,
     pub(crate) store_failures: AtomicU64,
+    pub(crate) provisioned: AtomicU64,
+    pub(crate) provision_refused: AtomicU64,
 }
 
 /// A copy of the counters.
@@ -42,6 +44,11 @@ pub struct StatsSnapshot {
     /// Appends or acks the store failed (the PUBLISH is not acknowledged; the connection
     /// closes so the device retries).
     pub store_failures: u64,
+    /// Devices created by provisioning sessions (user name `provision`).
+    pub provisioned: u64,
+    /// Provisioning requests refused (bad key or secret, malformed, name or credentials in
+    /// use, store unavailable): nothing created.
+    pub provision_refused: u64,
 }
 
 impl Stats {
@@ -63,6 +70,8 @@ impl Stats {
             takeovers: self.takeovers.load(Relaxed),
             keep_alive_timeouts: self.keep_alive_timeouts.load(Relaxed),
             store_failures: self.store_failures.load(Relaxed),
+            provisioned: self.provisioned.load(Relaxed),
+            provision_refused: self.provision_refused.load(Relaxed),
         }
     }
 }

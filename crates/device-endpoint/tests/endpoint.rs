@@ -280,3 +280,51 @@ async fn rpc_attributes_and_takeover() {
     }
     assert_eq!(f.endpoint.stats().takeovers, 1);
 }
+
+#[tokio::test]
+async fn a_provisioning_session_may_only_provision() {
+    let f = start().await;
+    let (key, secret) = f.directory.add_provision_key(Some("E1".into()), None);
+    // Anything but the request closes the session (5.0: told why), nothing is created.
+    let (mut c, ack) = Client::connect_raw(f.addr, Protocol::V5, "p1", Some("provision")).await;
+    assert_eq!(ack.code, 0);
+    assert_eq!(
+        c.subscribe("v1/devices/me/rpc/request/+").await,
+        vec![reason::NOT_AUTHORIZED]
+    );
+    assert_eq!(c.subscribe("/provision/response").await, vec![1]);
+    c.publish("v1/devices/me/telemetry", br#"{"t":1}"#, 1).await;
+    match c.recv().await {
+        Some(Packet::Disconnect(d)) => assert_eq!(d.reason, reason::NOT_AUTHORIZED),
+        other => panic!("expected DISCONNECT, got {other:?}"),
+    }
+    assert!(f.directory.list().is_empty());
+    // The request: PUBACK, the response, then the server closes (3.1.1: no DISCONNECT).
+    let (mut c, _) = Client::connect_raw(f.addr, Protocol::V311, "p2", Some("provision")).await;
+    let body = format!(
+        r#"{{"deviceName":"M9","provisionDeviceKey":"{key}","provisionDeviceSecret":"{secret}"}}"#
+    );
+    c.publish("/provision/request", body.as_bytes(), 7).await;
+    assert_eq!(c.puback().await.packet_id, 7);
+    let response = c.next_publish().await;
+    assert_eq!(response.topic, "/provision/response");
+    let answer: serde_json::Value = serde_json::from_slice(&response.payload).expect("json");
+    assert_eq!(answer["status"], "SUCCESS");
+    assert!(c.recv().await.is_none(), "the session stayed open");
+    let token = answer["credentialsValue"].as_str().expect("token");
+    let made = f.directory.list();
+    assert_eq!(made.len(), 1);
+    assert_eq!(
+        (made[0].name.as_str(), made[0].enterprise.as_deref()),
+        ("M9", Some("E1"))
+    );
+    // The token is a device's own now; "provision" stays reserved.
+    let mut device = Client::connect(f.addr, Protocol::V311, token).await;
+    device
+        .publish("v1/devices/me/telemetry", br#"{"kwh":1}"#, 1)
+        .await;
+    assert_eq!(device.puback().await.reason, 0);
+    let stats = f.endpoint.stats();
+    assert_eq!((stats.provisioned, stats.provision_refused), (1, 0));
+    assert_eq!(stats.not_authorized, 1);
+}

@@ -7,6 +7,7 @@
 //! database (own migrations table `_devices_migrations`); when the registry's `enterprises`
 //! table is there, a device's enterprise must exist in it.
 
+mod control;
 mod db;
 mod directory;
 mod error;

@@ -6,6 +6,7 @@
 //! * Credentials: access tokens are 128-bit random and found by SHA-256 ([`secret`]); MQTT
 //!   passwords are argon2id with a verified-login cache ([`credentials`]).
 //! * Provisioning in ThingsBoard's message shapes ([`provision`]).
+//! * Server-side RPC as the API calls it ([`DeviceRpc`], implemented by the device endpoint).
 
 pub mod alarms;
 pub mod attributes;
@@ -15,6 +16,7 @@ mod identity;
 mod memory;
 pub mod presence;
 pub mod provision;
+pub mod rpc;
 pub mod secret;
 pub mod thing_model;
 
@@ -27,4 +29,5 @@ pub use presence::{Presence, PresenceChange, PresenceRecord};
 pub use provision::{
     CredentialsType, ProvisionError, ProvisionRequest, ProvisionResponse, ProvisionStatus,
 };
+pub use rpc::{DeviceRpc, RpcCall, RpcError};
 pub use thing_model::{ThingModel, ThingModelError};

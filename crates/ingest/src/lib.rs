@@ -17,9 +17,11 @@ pub mod convert;
 mod counters;
 mod error;
 mod ingest;
+mod provision;
 mod sink;
 
 pub use counters::Counters;
 pub use error::IngestError;
 pub use ingest::{Durable, Ingest, IngestConfig, Stored};
+pub use provision::{ProvisionOutcome, Provisioned};
 pub use sink::{SinkError, SinkFuture, TelemetrySink};

@@ -107,6 +107,18 @@ impl ApiError {
         )
     }
 
+    /// 429 with Retry-After: too many failed attempts (`what_zh` / `what_en` name them).
+    pub fn too_many_attempts(what_zh: &str, what_en: &str, wait: u64) -> ApiError {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-attempts",
+            format!("{what_zh}失败次数过多，请 {wait} 秒后再试"),
+            format!("too many {what_en}; try again in {wait} s"),
+        );
+        e.retry_after = Some(wait);
+        e
+    }
+
     /// 404.
     pub fn not_found(what_zh: &str, what_en: &str) -> ApiError {
         Self::new(

@@ -57,6 +57,12 @@ pub enum Action {
     /// A device posting telemetry or attributes with its access token in the path
     /// (ThingsBoard HTTP API): public here, the handler checks the token.
     DeviceIngest,
+    /// A device asking for credentials with a provisioning key and secret (ThingsBoard
+    /// `POST /api/v1/provision`): public here, the handler checks key and secret under a
+    /// per-address throttle.
+    DeviceProvision,
+    /// Send a server-side RPC to a device (a command to a machine).
+    ControlDevice,
     /// The import page (upload form, one's own jobs).
     ViewImports,
     /// Upload a file to import (rows outside the scope are rejected into the error report).
@@ -111,6 +117,10 @@ pub fn rule(action: Action) -> [Permission; 5] {
         Action::ListAlarms => [Scoped, Scoped, Scoped, Deny, Deny],
         Action::AckAlarm => [Scoped, Deny, Scoped, Deny, Deny],
         Action::DeviceIngest => [Public, Public, Public, Public, Public],
+        Action::DeviceProvision => [Public, Public, Public, Public, Public],
+        // A command to a machine: whoever manages the device (officers only read, as for
+        // shared attributes).
+        Action::ControlDevice => [Scoped, Deny, Scoped, Deny, Deny],
         Action::ViewImports => [Scoped, Scoped, Deny, Deny, Deny],
         Action::ImportEnterprises => [Scoped, Scoped, Deny, Deny, Deny],
         Action::ReadImportJob => [Scoped, Scoped, Deny, Deny, Deny],
@@ -283,6 +293,12 @@ pub static ROUTES: &[Route] = &[
         Action::DeviceIngest,
         |m| on(m, api::device_http::attributes),
     ),
+    route(
+        Verb::Post,
+        "/api/v1/provision",
+        Action::DeviceProvision,
+        |m| on(m, api::device_http::provision),
+    ),
     route(Verb::Get, "/api/v1/devices", Action::ListDevices, |m| {
         on(m, api::devices::list)
     }),
@@ -309,6 +325,12 @@ pub static ROUTES: &[Route] = &[
         "/api/v1/devices/{id}/attributes",
         Action::ManageDevices,
         |m| on(m, api::devices::set_shared_attributes),
+    ),
+    route(
+        Verb::Post,
+        "/api/v1/devices/{id}/rpc",
+        Action::ControlDevice,
+        |m| on(m, api::device_rpc::call),
     ),
     route(
         Verb::Get,

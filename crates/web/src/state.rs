@@ -49,12 +49,31 @@ pub struct AppState {
     pub telemetry: Option<Arc<shangyun_tsdb::Tsdb>>,
     /// Import jobs started from the console.
     pub jobs: Arc<crate::jobs::ImportJobs>,
+    /// Server-side RPC to devices connected to this node (the MQTT endpoint's hub); `None`
+    /// when the endpoint does not run here (`POST /api/v1/devices/{id}/rpc` then answers 503).
+    pub rpc: Option<DeviceRpcHandle>,
+}
+
+/// The device endpoint's RPC, shared by the handlers.
+#[derive(Clone)]
+pub struct DeviceRpcHandle(pub Arc<dyn shangyun_devices::DeviceRpc>);
+
+impl std::fmt::Debug for DeviceRpcHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeviceRpcHandle")
+    }
 }
 
 impl AppState {
     /// Serves the HTTP device API through `ingest`.
     pub fn with_devices(mut self, ingest: shangyun_ingest::Ingest) -> Self {
         self.devices = Some(ingest);
+        self
+    }
+
+    /// Sends server-side RPC through `rpc` (the device endpoint of this process).
+    pub fn with_rpc(mut self, rpc: Arc<dyn shangyun_devices::DeviceRpc>) -> Self {
+        self.rpc = Some(DeviceRpcHandle(rpc));
         self
     }
 
@@ -95,6 +114,7 @@ impl AppState {
             device_store: Some(device_store),
             telemetry: None,
             jobs: Arc::default(),
+            rpc: None,
         })
     }
 }

@@ -148,6 +148,23 @@ fn sample(
             Some("application/json"),
             Target::Own,
         ),
+        // A provisioning request with a key nobody holds (503 here: no device ingest).
+        (Verb::Post, "/api/v1/provision") => (
+            route.path.to_owned(),
+            Body::from(r#"{"provisionDeviceKey":"pk-none","provisionDeviceSecret":"none"}"#),
+            Some("application/json"),
+            Target::Own,
+        ),
+        // A command to device 1 of firm A (409 for allowed callers: no MQTT endpoint here).
+        (Verb::Post, "/api/v1/devices/{id}/rpc") => (
+            route.path.replace("{id}", "1"),
+            Body::from(r#"{"method":"walk"}"#),
+            Some("application/json"),
+            Target::Enterprise {
+                uscc: a.clone(),
+                region: "330106",
+            },
+        ),
         // Device management: device 1 and alarm 1 belong to firm A (made before the walk).
         (Verb::Get, "/api/v1/devices")
         | (Verb::Get, "/api/v1/provision-keys")
@@ -284,8 +301,13 @@ async fn every_route_with_every_role_is_allowed_or_refused_as_the_table_says() -
                         || (route.action == routes::Action::RevokeToken
                             && status == StatusCode::NOT_FOUND)
                         // device routes without device ingest on the test server
-                        || (route.action == routes::Action::DeviceIngest
-                            && status == StatusCode::SERVICE_UNAVAILABLE),
+                        || (matches!(
+                            route.action,
+                            routes::Action::DeviceIngest | routes::Action::DeviceProvision
+                        ) && status == StatusCode::SERVICE_UNAVAILABLE)
+                        // a command with no MQTT endpoint on the test server
+                        || (route.action == routes::Action::ControlDevice
+                            && status == StatusCode::CONFLICT),
                     "{route:?} as {name}: expected allowed, got {status}: {body}"
                 );
             } else {

@@ -1,7 +1,8 @@
 //! `shangyun serve`: the equipment-to-cloud half in the same process — the
 //! device store (same database as the registry), its runtime (presence, alarms), the embedded
 //! time-series store in `<data_dir>/tsdb`, one ingest core shared by the MQTT device endpoint
-//! and the HTTP device API (`POST /api/v1/{token}/telemetry|attributes`).
+//! and the HTTP device API (`POST /api/v1/{token}/telemetry|attributes`, `/api/v1/provision`);
+//! server-side RPC from the API (`POST /api/v1/devices/{id}/rpc`) through the endpoint's hub.
 
 use shangyun_device_endpoint::{Endpoint, EndpointConfig};
 use shangyun_device_store::{DeviceRuntime, RuntimeOptions};
@@ -65,6 +66,11 @@ pub fn serve_with_devices(
             EndpointConfig::default(),
             Some(devices.presence.clone()),
         );
+        let mut state = state.with_devices(ingest).with_telemetry(tsdb);
+        if mqtt.plain.is_some() || mqtt.tls.is_some() {
+            // Server-side RPC from the API goes through this endpoint's hub.
+            state = state.with_rpc(Arc::new(endpoint.clone()));
+        }
         if let Some(addr) = mqtt.plain {
             let listener =
                 Endpoint::bind(addr).map_err(|e| format!("MQTT listener {addr}: {e}"))?;
@@ -79,7 +85,7 @@ pub fn serve_with_devices(
             eprintln!("MQTT over TLS 设备接入 / MQTTS device endpoint: {addr}");
             tokio::spawn(async move { endpoint.serve_tls(listener, acceptor).await });
         }
-        let served = shangyun_web::serve(state.with_devices(ingest).with_telemetry(tsdb), listen).await;
+        let served = shangyun_web::serve(state, listen).await;
         devices.shutdown().await;
         served.map_err(|e| e.to_string())
     })

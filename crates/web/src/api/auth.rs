@@ -52,14 +52,7 @@ pub async fn sign_in(
 ) -> Result<(Principal, String), ApiError> {
     let name = name.trim();
     if let Some(wait) = state.throttle.check(name, client) {
-        let mut e = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too-many-attempts",
-            format!("登录失败次数过多，请 {wait} 秒后再试"),
-            format!("too many failed sign-ins; try again in {wait} s"),
-        );
-        e.retry_after = Some(wait);
-        return Err(e);
+        return Err(ApiError::too_many_attempts("登录", "failed sign-ins", wait));
     }
     let principal = state
         .accounts

@@ -8,16 +8,25 @@
 //! revoked token; 403 when a sub-device is not the gateway's; 413 above the body limit; 503
 //! (Retry-After: 1) when the store or the device directory cannot take it — nothing was stored,
 //! the device may retry.
+//!
+//! `POST /api/v1/provision` (ThingsBoard's HTTP provisioning): the body is TB's request, the
+//! answer TB's response — 200 with `"status":"SUCCESS"` and the credentials, or 200 with
+//! `"NOT_FOUND"`/`"FAILURE"` and `errorMsg` (as ThingsBoard answers a refusal); 400 with the
+//! same shape for a body that is not a request; 503 (Retry-After: 1) when the store failed.
+//! The device directory creates and audits the device; the secret is never logged. Refused
+//! key/secret pairs count against the client address (the login throttle): past the limit,
+//! 429 until the window clears.
 
-use crate::access::too_large;
+use crate::access::{Access, too_large};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use shangyun_devices::ProvisionStatus;
 use shangyun_devices::{Credential, DeviceIdentity};
-use shangyun_ingest::{Ingest, IngestError};
+use shangyun_ingest::{Ingest, IngestError, ProvisionOutcome};
 
 /// `POST /api/v1/{token}/telemetry`.
 pub async fn telemetry(
@@ -47,20 +56,72 @@ pub async fn attributes(
     Ok(StatusCode::OK.into_response())
 }
 
+/// `POST /api/v1/provision`.
+pub async fn provision(
+    State(state): State<AppState>,
+    Extension(access): Extension<Access>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let ingest = enabled(&state)?;
+    // Throttled per client address only: a key's name is not secret, and counting per key
+    // would let anyone lock a key's devices out.
+    let throttle_key = format!("provision@{}", access.client);
+    if let Some(wait) = state.throttle.check(&throttle_key, &access.client) {
+        return Err(ApiError::too_many_attempts(
+            "设备注册",
+            "refused provisioning requests",
+            wait,
+        ));
+    }
+    let bytes = axum::body::to_bytes(body, state.options.body_limit)
+        .await
+        .map_err(|_| too_large())?;
+    let provisioned = ingest.provision(&bytes).await;
+    let status = match provisioned.outcome {
+        ProvisionOutcome::Created => StatusCode::OK,
+        ProvisionOutcome::Refused => {
+            if provisioned.response.status == ProvisionStatus::NotFound {
+                state.throttle.fail(&throttle_key, &access.client);
+            }
+            StatusCode::OK
+        }
+        ProvisionOutcome::Malformed => StatusCode::BAD_REQUEST,
+        ProvisionOutcome::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    let mut response = (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        provisioned.body(),
+    )
+        .into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("1"),
+        );
+    }
+    Ok(response)
+}
+
+/// The ingest core, or 503 when the server runs without device ingest.
+fn enabled(state: &AppState) -> Result<Ingest, ApiError> {
+    state.devices.clone().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "device-ingest-off",
+            "本服务器未开启设备数据接入",
+            "device ingest is not enabled on this server",
+        )
+    })
+}
+
 /// Ingest enabled, body within the limit, token valid.
 async fn admit(
     state: &AppState,
     token: &str,
     body: Body,
 ) -> Result<(Ingest, DeviceIdentity, axum::body::Bytes), ApiError> {
-    let Some(ingest) = state.devices.clone() else {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "device-ingest-off",
-            "本服务器未开启设备数据接入",
-            "device ingest is not enabled on this server",
-        ));
-    };
+    let ingest = enabled(state)?;
     let bytes = axum::body::to_bytes(body, state.options.body_limit)
         .await
         .map_err(|_| too_large())?;

@@ -47,7 +47,7 @@ impl From<DeviceStoreError> for ApiError {
     }
 }
 
-fn store(state: &AppState) -> Result<&DeviceStore, ApiError> {
+pub(crate) fn store(state: &AppState) -> Result<&DeviceStore, ApiError> {
     state.device_store.as_ref().ok_or_else(|| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -59,7 +59,7 @@ fn store(state: &AppState) -> Result<&DeviceStore, ApiError> {
 }
 
 /// The account, for the audit log.
-fn actor(access: &Access) -> String {
+pub(crate) fn actor(access: &Access) -> String {
     access
         .principal
         .as_ref()
@@ -100,7 +100,7 @@ async fn check_enterprise(
 }
 
 /// Loads a device the scope may see: 404 when absent, 403 out of scope.
-async fn visible_device(
+pub(crate) async fn visible_device(
     state: &AppState,
     access: &Access,
     id: i64,

@@ -8,6 +8,7 @@ use maud::html;
 use serde_json::{Value, json};
 use std::sync::LazyLock;
 
+mod devices;
 mod energy;
 
 fn error_responses() -> Value {
@@ -51,6 +52,20 @@ fn body(schema: &str) -> Value {
 
 fn ok(code: &str, schema: &str) -> Value {
     json!({code: {"description": "OK", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}}})
+}
+
+/// Adds `paths` and `schemas` (JSON objects) to the document under construction.
+fn merge(doc: &mut Value, paths: Value, schemas: Value) {
+    for (into, from) in [("paths", paths), ("schemas", schemas)] {
+        let target = if into == "paths" {
+            &mut doc["paths"]
+        } else {
+            &mut doc["components"]["schemas"]
+        };
+        if let (Some(t), Value::Object(f)) = (target.as_object_mut(), from) {
+            t.extend(f);
+        }
+    }
 }
 
 /// The document.
@@ -218,6 +233,7 @@ fn build() -> Value {
         }
     });
     energy::add(&mut doc);
+    devices::add(&mut doc);
     doc
 }
 

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod device_http;
+pub mod device_rpc;
 pub mod devices;
 pub mod docs;
 pub mod energy;

@@ -52,14 +52,5 @@ pub(super) fn add(doc: &mut Value) {
                     "evidence": {"type": "object", "description": "mapping_edition, questionnaire, window_start_ms, window_end_ms, window_days, answers [{question, answer {value, source: measured}, measurement, explanation}], not_measured [{question, reason}]"}
                 }}
     });
-    for (into, from) in [("paths", paths), ("schemas", schemas)] {
-        let target = if into == "paths" {
-            &mut doc["paths"]
-        } else {
-            &mut doc["components"]["schemas"]
-        };
-        if let (Some(t), Value::Object(f)) = (target.as_object_mut(), from) {
-            t.extend(f);
-        }
-    }
+    super::merge(doc, paths, schemas);
 }
