@@ -108,6 +108,12 @@ impl ListingIndex {
             + orders
     }
 
+    /// Rebuilds from the live entries: drops dead slots and lays the columns out in
+    /// province-and-name order (call after loading in chunks).
+    pub fn compact(&mut self) {
+        self.rebuild();
+    }
+
     /// Inserts or replaces these enterprises.
     pub fn upsert_all<'a>(&mut self, listings: impl IntoIterator<Item = Listing<'a>>) {
         for listing in listings {

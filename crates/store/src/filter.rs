@@ -219,6 +219,15 @@ pub(crate) struct Compiled {
 }
 
 impl Compiled {
+    /// An empty condition (`sql` to be written) in `style`.
+    pub fn new(style: Placeholder) -> Compiled {
+        Compiled {
+            sql: String::new(),
+            binds: Vec::new(),
+            style,
+        }
+    }
+
     /// Appends a bind value and returns its placeholder.
     pub fn bind(&mut self, value: Bind) -> String {
         self.binds.push(value);
@@ -310,7 +319,7 @@ pub(crate) fn region_prefix(code: &str) -> StoreResult<String> {
 }
 
 /// `I6511` → `6511`; `65` → `65`. Stored industry codes carry no section letter.
-fn industry_prefix(code: &str) -> StoreResult<String> {
+pub(crate) fn industry_prefix(code: &str) -> StoreResult<String> {
     let code = code.trim();
     let digits = code
         .strip_prefix(|c: char| c.is_ascii_alphabetic())

@@ -61,25 +61,7 @@ pub(crate) async fn prepare<B: Backend>(
     .map_err(|e| StoreError::corrupt("prepared batch", "batch", e))?;
     Ok(PreparedBatch {
         records,
-        snapshot: Some(snapshot),
-        derived,
-    })
-}
-
-/// Derives `records` as if nothing of them were stored, without touching the database: for
-/// the reading side of an import, so that derivation overlaps the writing of the previous
-/// batch. At commit, the rows are used for every enterprise that indeed has nothing stored
-/// (all of them in a first import); the others are derived again against what is stored.
-pub(crate) fn prepare_presuming_new(records: Vec<EnterpriseRecord>) -> StoreResult<PreparedBatch> {
-    let merged = match plan::normalize(&records)? {
-        std::borrow::Cow::Borrowed(_) => None,
-        std::borrow::Cow::Owned(merged) => Some(merged),
-    };
-    let records = merged.unwrap_or(records);
-    let derived = plan::derive_changed(&records, &Existing::default());
-    Ok(PreparedBatch {
-        records,
-        snapshot: None,
+        snapshot,
         derived,
     })
 }
@@ -105,23 +87,18 @@ pub(crate) async fn commit_prepared<B: Backend>(
 /// [`Registry::prepare_batch`](crate::Registry::prepare_batch).
 pub struct PreparedBatch {
     records: Vec<EnterpriseRecord>,
-    /// What `derived` was computed against; `None`: nothing stored, presumed.
-    snapshot: Option<Existing>,
+    /// What `derived` was computed against.
+    snapshot: Existing,
     derived: plan::Precomputed,
 }
 
 impl PreparedBatch {
-    /// Derives `records` as if nothing of them were stored, without the database: pure CPU,
-    /// for an import's reading thread, so that derivation overlaps the writing of the
-    /// previous batch. Commit it with [`Registry::commit_import_batch`]: the derived rows are
-    /// used for the enterprises that indeed have nothing stored (all, in a first import), the
-    /// others are derived again against what is stored, so the outcome is the same as
-    /// [`Registry::import_batch`]'s.
-    ///
-    /// [`Registry::commit_import_batch`]: crate::Registry::commit_import_batch
-    /// [`Registry::import_batch`]: crate::Registry::import_batch
-    pub fn presuming_new(records: Vec<EnterpriseRecord>) -> StoreResult<PreparedBatch> {
-        prepare_presuming_new(records)
+    /// The batch's USCCs.
+    pub(crate) fn usccs(&self) -> Vec<String> {
+        self.records
+            .iter()
+            .map(|r| r.enterprise.uscc.clone())
+            .collect()
     }
 
     /// Enterprises in the batch (duplicates merged).
@@ -148,7 +125,7 @@ async fn write_batch<B: Backend>(
     actor: &str,
     records: &[EnterpriseRecord],
     mode: AuditMode<'_>,
-    prepared: Option<(Option<Existing>, plan::Precomputed)>,
+    prepared: Option<(Existing, plan::Precomputed)>,
 ) -> StoreResult<UpsertSummary> {
     let usccs: Vec<&str> = records.iter().map(|r| r.enterprise.uscc.as_str()).collect();
     let mut tx = backend.begin_write().await?;
@@ -166,13 +143,7 @@ async fn write_batch<B: Backend>(
 
     let existing = load_existing(backend, conn, &usccs).await?;
     let mut precomputed = match prepared {
-        Some((Some(snapshot), derived)) if snapshot == existing => Some(derived),
-        // Derived presuming nothing stored: valid for the enterprises that have nothing
-        // (without the enterprise there are no figures or titles: foreign keys).
-        Some((None, mut derived)) => {
-            derived.retain(|uscc, _| !existing.enterprises.contains_key(uscc));
-            Some(derived)
-        }
+        Some((snapshot, derived)) if snapshot == existing => Some(derived),
         _ => None,
     };
     let batch = plan::plan_batch(records, &existing, import.is_none(), precomputed.as_mut());

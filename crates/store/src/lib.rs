@@ -35,6 +35,7 @@ mod error;
 mod filter;
 mod flows;
 mod journal;
+mod listing;
 mod location;
 mod migrate;
 mod plan;
@@ -50,6 +51,7 @@ mod wire;
 pub use error::{StoreError, StoreResult};
 pub use filter::{RegistryFilter, SIZE_CLASSES};
 pub use flows::PreparedBatch;
+pub use listing::ListingIndexStats;
 pub use location::{DATABASE_FILE_NAME, DEFAULT_DATA_DIR, DatabaseLocation};
 pub use migrate::latest_schema_version;
 pub use records::{

@@ -28,6 +28,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_listing.sql"),
         include_str!("../migrations/postgres/0003_listing.sql"),
     ),
+    (
+        4,
+        "listing changes",
+        include_str!("../migrations/sqlite/0004_listing_changes.sql"),
+        include_str!("../migrations/postgres/0004_listing_changes.sql"),
+    ),
 ];
 
 /// The backend a migration set is for.

@@ -4,6 +4,7 @@ use crate::backend::Backend;
 use crate::error::StoreResult;
 use crate::filter::RegistryFilter;
 use crate::flows::{self, AuditMode, PreparedBatch};
+use crate::listing::{ListingIndexStats, Listings, POLL_EVERY};
 use crate::location::DatabaseLocation;
 use crate::postgres::PgBackend;
 use crate::records::{
@@ -27,6 +28,10 @@ pub struct OpenOptions {
     pub migrate: bool,
     /// Who is acting, written into every audit entry.
     pub actor: String,
+    /// Keep the in-memory listing index search reads (built in the background at open, then
+    /// kept current; see [`Registry::search`]). On by default; a one-shot command that does not
+    /// search turns it off to spare the scan.
+    pub listing_index: bool,
 }
 
 impl Default for OpenOptions {
@@ -35,6 +40,7 @@ impl Default for OpenOptions {
             wait: Duration::from_secs(5),
             migrate: true,
             actor: "system".to_owned(),
+            listing_index: true,
         }
     }
 }
@@ -60,7 +66,14 @@ enum Backends {
 /// Runs `$body` with `$b` bound to the concrete backend.
 macro_rules! with_backend {
     ($self:expr, $b:ident => $body:expr) => {
-        match &*$self.backend {
+        with_backends!(&*$self.backend, $b => $body)
+    };
+}
+
+/// [`with_backend!`] on a `&Backends`.
+macro_rules! with_backends {
+    ($backends:expr, $b:ident => $body:expr) => {
+        match $backends {
             Backends::Sqlite($b) => $body,
             Backends::Postgres($b) => $body,
         }
@@ -112,6 +125,8 @@ pub struct Registry {
     backend: Arc<Backends>,
     location: Arc<DatabaseLocation>,
     actor: Arc<str>,
+    /// The in-memory listing index search reads (see `listing.rs`).
+    listings: Arc<Listings>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -148,11 +163,86 @@ impl Registry {
             backend: Arc::new(backend),
             location: Arc::new(location.clone()),
             actor: Arc::from(options.actor.as_str()),
+            listings: Arc::new(Listings::default()),
         };
         if options.migrate {
             registry.migrate().await?;
         }
+        if options.listing_index {
+            registry.spawn_listing_build();
+            registry.spawn_listing_poll();
+        }
         Ok(registry)
+    }
+
+    /// Builds the listing index in the background; search uses SQL until it is installed.
+    /// The task holds no strong handle between steps, so dropping every `Registry` ends it.
+    fn spawn_listing_build(&self) {
+        self.listings.keep();
+        let backend = Arc::downgrade(&self.backend);
+        let listings = Arc::clone(&self.listings);
+        tokio::spawn(async move {
+            loop {
+                let Some(b) = backend.upgrade() else { return };
+                if with_backends!(&*b, x => x.pool().is_closed()) {
+                    return;
+                }
+                let built = with_backends!(&*b, x => listings.build(x).await);
+                drop(b);
+                if built.is_ok() {
+                    return;
+                }
+                // Not migrated yet, or the database is away: try again later.
+                tokio::time::sleep(POLL_EVERY).await;
+            }
+        });
+    }
+
+    /// Every [`POLL_EVERY`], puts other writers' changes in the listing index.
+    fn spawn_listing_poll(&self) {
+        let backend = Arc::downgrade(&self.backend);
+        let listings = Arc::clone(&self.listings);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(POLL_EVERY).await;
+                let Some(b) = backend.upgrade() else { return };
+                if with_backends!(&*b, x => x.pool().is_closed()) {
+                    return;
+                }
+                // A failed poll is retried from the same point next time.
+                let _ = with_backends!(&*b, x => listings.poll(x).await);
+            }
+        });
+    }
+
+    /// Puts the keys of `usccs`, as now stored, in the listing index (after a write, whether
+    /// or not it succeeded: what counts is what is stored). If that fails, the index is
+    /// dropped and built again, so it is never left stale.
+    async fn relist(&self, usccs: Vec<String>) {
+        let refreshed = with_backend!(self, b => self.listings.refresh(b, usccs).await);
+        if refreshed.is_err() && self.listings.kept() {
+            self.listings.drop_index().await;
+            self.spawn_listing_build();
+        }
+    }
+
+    /// The listing index's figures, once it is built (`None` before, and while `classify`
+    /// runs).
+    pub async fn listing_index(&self) -> Option<ListingIndexStats> {
+        self.listings.stats().await
+    }
+
+    /// Waits until the listing index is built (for tests and benchmarks; search does not
+    /// need it) or `timeout` passes; true if it is.
+    pub async fn wait_for_listing_index(&self, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while !self.listings.ready() {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
     }
 
     /// The same registry, acting as `actor` in the audit log.
@@ -192,13 +282,17 @@ impl Registry {
     /// Upserts many enterprises in one transaction, one audit entry per changed enterprise.
     /// For files, use [`Registry::import_batch`] instead (one audit entry per batch, journal).
     pub async fn upsert_batch(&self, records: &[EnterpriseRecord]) -> StoreResult<UpsertSummary> {
-        with_backend!(self, b => flows::upsert(b, &self.actor, records, AuditMode::PerRecord).await)
+        let written = with_backend!(self, b => flows::upsert(b, &self.actor, records, AuditMode::PerRecord).await);
+        self.relist(usccs_of(records)).await;
+        written
     }
 
     /// Adds (or replaces, by tier and issue date) a title of a stored enterprise and
     /// re-derives its tier verdicts.
     pub async fn add_title(&self, title: &Title) -> StoreResult<UpsertSummary> {
-        with_backend!(self, b => flows::add_title(b, &self.actor, title).await)
+        let written = with_backend!(self, b => flows::add_title(b, &self.actor, title).await);
+        self.relist(vec![title.uscc.clone()]).await;
+        written
     }
 
     /// Starts (or resumes) the journal of an import of `file_name` whose content hashes to
@@ -260,8 +354,10 @@ impl Registry {
         progress: &BatchProgress,
         records: &[EnterpriseRecord],
     ) -> StoreResult<UpsertSummary> {
-        with_backend!(self, b =>
-            flows::upsert(b, &self.actor, records, AuditMode::ImportBatch(progress)).await)
+        let written = with_backend!(self, b =>
+            flows::upsert(b, &self.actor, records, AuditMode::ImportBatch(progress)).await);
+        self.relist(usccs_of(records)).await;
+        written
     }
 
     /// The CPU-heavy half of a batch, without the write lock: reads what is stored for the
@@ -283,14 +379,20 @@ impl Registry {
         progress: &BatchProgress,
         batch: PreparedBatch,
     ) -> StoreResult<UpsertSummary> {
-        with_backend!(self, b =>
-            flows::commit_prepared(b, &self.actor, batch, AuditMode::ImportBatch(progress)).await)
+        let usccs = batch.usccs();
+        let written = with_backend!(self, b =>
+            flows::commit_prepared(b, &self.actor, batch, AuditMode::ImportBatch(progress)).await);
+        self.relist(usccs).await;
+        written
     }
 
     /// [`Registry::upsert_batch`] for a prepared batch (one audit entry per changed enterprise).
     pub async fn commit_batch(&self, batch: PreparedBatch) -> StoreResult<UpsertSummary> {
-        with_backend!(self, b =>
-            flows::commit_prepared(b, &self.actor, batch, AuditMode::PerRecord).await)
+        let usccs = batch.usccs();
+        let written = with_backend!(self, b =>
+            flows::commit_prepared(b, &self.actor, batch, AuditMode::PerRecord).await);
+        self.relist(usccs).await;
+        written
     }
 
     /// Marks an import finished and audits its totals.
@@ -391,7 +493,18 @@ impl Registry {
         batch_size: u32,
         on_progress: impl FnMut(Progress) + Send,
     ) -> StoreResult<ClassifySummary> {
-        with_backend!(self, b => flows::classify_all(b, &self.actor, batch_size, on_progress).await)
+        // Every derived row is rewritten batch by batch: search reads SQL meanwhile, and the
+        // index is built again from what classify left.
+        let kept = self.listings.kept();
+        self.listings.drop_index().await;
+        let summary = with_backend!(self, b =>
+            flows::classify_all(b, &self.actor, batch_size, on_progress).await);
+        // Again: a build begun during the run must not install what it scanned.
+        self.listings.drop_index().await;
+        if kept {
+            self.spawn_listing_build();
+        }
+        summary
     }
 
     /// One page of a search: filter (name fragments included), sort and keyset cursor.
@@ -424,6 +537,29 @@ impl Registry {
         &self,
         request: &crate::search::SearchRequest,
     ) -> StoreResult<crate::search::SearchPage> {
+        if let Some(page) = with_backend!(self, b => self.listings.search(b, request).await)? {
+            return Ok(page);
+        }
+        with_backend!(self, b => crate::search::search(b, request).await)
+    }
+
+    /// [`search`](Self::search) through the listing index only: `None` when the index is not
+    /// built or does not cover the request (the differential tests' probe).
+    #[doc(hidden)]
+    pub async fn search_via_index(
+        &self,
+        request: &crate::search::SearchRequest,
+    ) -> StoreResult<Option<crate::search::SearchPage>> {
+        with_backend!(self, b => self.listings.search(b, request).await)
+    }
+
+    /// [`search`](Self::search) through SQL only, never the listing index (the reference
+    /// the index is tested against).
+    #[doc(hidden)]
+    pub async fn search_sql(
+        &self,
+        request: &crate::search::SearchRequest,
+    ) -> StoreResult<crate::search::SearchPage> {
         with_backend!(self, b => crate::search::search(b, request).await)
     }
 
@@ -448,4 +584,8 @@ impl Registry {
     pub async fn close(&self) {
         with_backend!(self, b => b.pool().close().await)
     }
+}
+
+fn usccs_of(records: &[EnterpriseRecord]) -> Vec<String> {
+    records.iter().map(|r| r.enterprise.uscc.clone()).collect()
 }

@@ -68,14 +68,14 @@ pub struct SearchPage {
 /// The position after a row: its sort key value and USCC. Written as
 /// `key.dir.USCC.hex(value)`; opaque to clients, checked on the way back in.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Cursor {
-    sort: Sort,
-    uscc: String,
-    value: String,
+pub(crate) struct Cursor {
+    pub(crate) sort: Sort,
+    pub(crate) uscc: String,
+    pub(crate) value: String,
 }
 
 impl Cursor {
-    fn encode(&self) -> String {
+    pub(crate) fn encode(&self) -> String {
         let hex: String = self.value.bytes().map(|b| format!("{b:02x}")).collect();
         format!(
             "{}.{}.{}.{hex}",
@@ -85,7 +85,7 @@ impl Cursor {
         )
     }
 
-    fn decode(text: &str, sort: Sort) -> StoreResult<Cursor> {
+    pub(crate) fn decode(text: &str, sort: Sort) -> StoreResult<Cursor> {
         let bad = || StoreError::InvalidFilter {
             reason: "cursor is not one this listing handed out (was the sort changed?)".to_owned(),
         };
@@ -125,7 +125,7 @@ impl Cursor {
         })
     }
 
-    fn after(sort: Sort, e: &Enterprise) -> Cursor {
+    pub(crate) fn after(sort: Sort, e: &Enterprise) -> Cursor {
         let value = match sort.key {
             SortKey::Uscc => String::new(),
             SortKey::Name => e.name.clone(),

@@ -45,6 +45,8 @@ pub fn open_in(
     let options = OpenOptions {
         migrate,
         actor: actor(),
+        // One-shot commands do not search: no listing index to build.
+        listing_index: false,
         ..OpenOptions::default()
     };
     let registry = runtime

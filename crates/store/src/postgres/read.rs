@@ -4,10 +4,12 @@
 use super::{AUDIT_COLUMNS, ENTERPRISE_COLUMNS, PgBackend, audit_parts, bind_all, enterprise_from};
 use crate::error::StoreResult;
 use crate::filter::{Compiled, Placeholder};
+use crate::listing::{LISTING_KEY_COLUMNS, LatestRow, ListingRow, ListingSql};
 use crate::records::AuditEntry;
 use crate::records::ListedEnterprise;
 use crate::rows;
 use crate::search::{LATEST_COLUMNS, SearchSql, eligible_tiers};
+use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 use sqlx::Row;
 use sqlx::postgres::PgConnection;
@@ -82,6 +84,63 @@ impl SearchSql for PgBackend {
     fn style(&self) -> Placeholder {
         Placeholder::Dollar
     }
+}
+
+impl ListingSql for PgBackend {
+    async fn listing_rows(
+        &self,
+        conn: &mut PgConnection,
+        tail: Compiled,
+    ) -> StoreResult<Vec<ListingRow>> {
+        let sql = format!(
+            "SELECT {LISTING_KEY_COLUMNS} FROM {LISTING_FROM_LATERAL} WHERE {}",
+            tail.sql
+        );
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &tail.binds)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|row| listing_row_from(row).map_err(|e| self.err(e)))
+            .collect()
+    }
+
+    async fn changed_since(
+        &self,
+        conn: &mut PgConnection,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<String>> {
+        sqlx::query_scalar(
+            "SELECT uscc FROM enterprises WHERE updated_at > $1 \
+             UNION SELECT uscc FROM derived WHERE computed_at > $1",
+        )
+        .bind(since)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| self.err(e))
+    }
+}
+
+fn listing_row_from(row: &PgRow) -> Result<ListingRow, sqlx::Error> {
+    let year: Option<i32> = row.try_get("latest_year")?;
+    let latest = match year {
+        None => None,
+        Some(_) => Some(LatestRow {
+            size_class: row.try_get("latest_size_class")?,
+            tiers: [
+                row.try_get("latest_innovative")?,
+                row.try_get("latest_specialized")?,
+                row.try_get("latest_little_giant")?,
+            ],
+        }),
+    };
+    Ok(ListingRow {
+        uscc: row.try_get("uscc")?,
+        name: row.try_get("name")?,
+        region: row.try_get("registered_region")?,
+        industry: row.try_get("industry")?,
+        latest,
+    })
 }
 
 fn listed_from(row: &PgRow) -> Result<ListedEnterprise, sqlx::Error> {
