@@ -96,6 +96,36 @@ pub(crate) const LISTING_KEY_COLUMNS: &str = "e.uscc, e.name, e.registered_regio
      latest.tier_innovative AS latest_innovative, latest.tier_specialized AS latest_specialized, \
      latest.tier_little_giant AS latest_little_giant";
 
+/// A row of [`LISTING_KEY_COLUMNS`], on either backend.
+pub(crate) fn listing_row_from<R>(row: &R) -> Result<ListingRow, sqlx::Error>
+where
+    R: sqlx::Row,
+    for<'c> &'c str: sqlx::ColumnIndex<R>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<i32>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let year: Option<i32> = row.try_get("latest_year")?;
+    let latest = match year {
+        None => None,
+        Some(_) => Some(LatestRow {
+            size_class: row.try_get("latest_size_class")?,
+            tiers: [
+                row.try_get("latest_innovative")?,
+                row.try_get("latest_specialized")?,
+                row.try_get("latest_little_giant")?,
+            ],
+        }),
+    };
+    Ok(ListingRow {
+        uscc: row.try_get("uscc")?,
+        name: row.try_get("name")?,
+        region: row.try_get("registered_region")?,
+        industry: row.try_get("industry")?,
+        latest,
+    })
+}
+
 /// What a backend adds to search for the index.
 pub(crate) trait ListingSql: SearchSql {
     /// [`LISTING_KEY_COLUMNS`] of enterprises `WHERE` + `tail`.
@@ -379,14 +409,15 @@ async fn listed_of<B: ListingSql>(
     if usccs.is_empty() {
         return Ok(Vec::new());
     }
-    let mut conn = backend.begin_read().await?;
-    let items = backend
-        .select_tail(&mut conn, in_list(backend.style(), usccs))
-        .await?;
-    conn.commit()
+    // One statement: consistent on its own, no transaction needed around it.
+    let mut conn = backend
+        .pool()
+        .acquire()
         .await
         .map_err(|e| StoreError::from_sqlx(backend.target(), e))?;
-    Ok(items)
+    backend
+        .select_tail(&mut conn, in_list(backend.style(), usccs))
+        .await
 }
 
 /// `request` as an index query; `None` when the index does not hold what it filters on (a

@@ -4,7 +4,7 @@
 use super::{SqliteBackend, bind_all, enterprise_from};
 use crate::error::StoreResult;
 use crate::filter::{Compiled, Placeholder};
-use crate::listing::{LISTING_KEY_COLUMNS, LatestRow, ListingRow, ListingSql};
+use crate::listing::{LISTING_KEY_COLUMNS, ListingRow, ListingSql, listing_row_from};
 use crate::records::AuditEntry;
 use crate::records::ListedEnterprise;
 use crate::rows;
@@ -23,13 +23,7 @@ impl SearchSql for SqliteBackend {
             "SELECT e.*, {LATEST_COLUMNS} FROM {LISTING_FROM} WHERE {}",
             tail.sql
         );
-        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &tail.binds)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(|e| self.err(e))?;
-        rows.iter()
-            .map(|row| listed_from(row).map_err(|e| self.err(e)))
-            .collect()
+        self.fetch_tail(conn, sql, &tail, listed_from).await
     }
 
     async fn audit_in_regions(
@@ -69,6 +63,25 @@ impl SearchSql for SqliteBackend {
     }
 }
 
+impl SqliteBackend {
+    /// Runs `sql` (ending in `tail`'s condition) with `tail`'s binds, each row through `map`.
+    async fn fetch_tail<T>(
+        &self,
+        conn: &mut SqliteConnection,
+        sql: String,
+        tail: &Compiled,
+        map: fn(&SqliteRow) -> Result<T, sqlx::Error>,
+    ) -> StoreResult<Vec<T>> {
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &tail.binds)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|row| map(row).map_err(|e| self.err(e)))
+            .collect()
+    }
+}
+
 impl ListingSql for SqliteBackend {
     async fn listing_rows(
         &self,
@@ -79,13 +92,7 @@ impl ListingSql for SqliteBackend {
             "SELECT {LISTING_KEY_COLUMNS} FROM {LISTING_FROM} WHERE {}",
             tail.sql
         );
-        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &tail.binds)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(|e| self.err(e))?;
-        rows.iter()
-            .map(|row| listing_row_from(row).map_err(|e| self.err(e)))
-            .collect()
+        self.fetch_tail(conn, sql, &tail, listing_row_from).await
     }
 
     async fn changed_since(
@@ -102,28 +109,6 @@ impl ListingSql for SqliteBackend {
         .await
         .map_err(|e| self.err(e))
     }
-}
-
-fn listing_row_from(row: &SqliteRow) -> Result<ListingRow, sqlx::Error> {
-    let year: Option<i64> = row.try_get("latest_year")?;
-    let latest = match year {
-        None => None,
-        Some(_) => Some(LatestRow {
-            size_class: row.try_get("latest_size_class")?,
-            tiers: [
-                row.try_get("latest_innovative")?,
-                row.try_get("latest_specialized")?,
-                row.try_get("latest_little_giant")?,
-            ],
-        }),
-    };
-    Ok(ListingRow {
-        uscc: row.try_get("uscc")?,
-        name: row.try_get("name")?,
-        region: row.try_get("registered_region")?,
-        industry: row.try_get("industry")?,
-        latest,
-    })
 }
 
 fn listed_from(row: &SqliteRow) -> Result<ListedEnterprise, sqlx::Error> {
