@@ -9,7 +9,7 @@
 //! first); a malformed payload is counted and refused while the connection stays.
 
 use crate::Shared;
-use crate::hub::{ConnHandle, Downlink, sub};
+use crate::hub::{ConnHandle, Downlink, Kept, Outgoing, Unacked, sub};
 use crate::points;
 use crate::stats::Stats;
 use shangyun_devices::{Credential, DeviceId, DeviceIdentity};
@@ -21,7 +21,7 @@ use shangyun_mqtt_codec::{
 use shangyun_thingsboard as tb;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
@@ -121,9 +121,20 @@ pub(crate) async fn connack<S: Transport>(
     code: u8,
     properties: Properties,
 ) {
+    connack_resuming(stream, protocol, code, properties, false).await;
+}
+
+/// CONNACK, saying whether a kept session was resumed.
+async fn connack_resuming<S: Transport>(
+    stream: &mut S,
+    protocol: Protocol,
+    code: u8,
+    properties: Properties,
+    session_present: bool,
+) {
     let mut out = Vec::new();
     let packet = Packet::ConnAck(ConnAck {
-        session_present: false,
+        session_present,
         code,
         properties,
     });
@@ -188,31 +199,69 @@ async fn accept<S: Transport>(shared: &Arc<Shared>, mut stream: S, c: Connect) -
         properties.wildcard_subscription_available = Some(1);
         properties.subscription_identifier_available = Some(0);
         properties.shared_subscription_available = Some(0);
-        if c.properties.session_expiry_interval.unwrap_or(0) > 0 {
-            // Sessions are not kept after a disconnect.
-            properties.session_expiry_interval = Some(0);
-        }
     }
+    // A persistent session is kept after the connection closes, for at most `session_keep`
+    // (announced to a 5.0 client that asked for longer).
+    let keep_secs = u32::try_from(config.session_keep.as_secs()).unwrap_or(u32::MAX);
+    let keep_for = if v5 {
+        let asked = c.properties.session_expiry_interval.unwrap_or(0);
+        if asked > keep_secs {
+            properties.session_expiry_interval = Some(keep_secs);
+        }
+        asked.min(keep_secs)
+    } else if c.clean_start {
+        0
+    } else {
+        keep_secs
+    };
+    let max_unacked = match c.properties.receive_maximum {
+        Some(n) if v5 => n.min(config.max_unacked_downlinks),
+        _ => config.max_unacked_downlinks,
+    }
+    .max(1);
     let (tx, rx) = mpsc::channel(64);
     let handle = ConnHandle {
         id: conn_id,
         tx,
-        subs: Arc::new(AtomicU8::new(0)),
+        subs: Arc::new(AtomicU16::new(0)),
     };
     if let Some(old) = shared.hub.take_session(&client_id, handle.clone()) {
         Stats::add(&shared.stats.takeovers, 1);
+        let old_tx = old.tx.clone();
         if old.tx.try_send(Downlink::Kick).is_err() {
             tokio::spawn(async move {
                 let _ = old.tx.send(Downlink::Kick).await;
             });
         }
+        if !c.clean_start {
+            // Resuming: the displaced connection keeps its session as it closes (its queue's
+            // receiver goes last); wait for that, briefly.
+            let _ = tokio::time::timeout(config.connect_timeout, old_tx.closed()).await;
+        }
+    }
+    let resumed = if c.clean_start {
+        drop(shared.hub.resume(&client_id, me.id));
+        None
+    } else {
+        shared.hub.resume(&client_id, me.id)
+    };
+    if let Some(kept) = &resumed {
+        handle.subs.store(kept.subs, Ordering::Relaxed);
     }
     shared.hub.route(me.id, handle.clone(), None);
     if let Some(p) = &shared.presence {
         p.on_connect(&me, points::now_ms());
     }
-    connack(&mut stream, c.protocol, reason::SUCCESS, properties).await;
-    Some(Conn {
+    let session_present = resumed.is_some();
+    connack_resuming(
+        &mut stream,
+        c.protocol,
+        reason::SUCCESS,
+        properties,
+        session_present,
+    )
+    .await;
+    let mut conn = Conn {
         shared: shared.clone(),
         stream,
         protocol: c.protocol,
@@ -226,7 +275,15 @@ async fn accept<S: Transport>(shared: &Arc<Shared>, mut stream: S, c: Connect) -
         pending: VecDeque::new(),
         children: HashMap::new(),
         last_activity: Instant::now(),
-    })
+        unacked: VecDeque::new(),
+        next_packet_id: 0,
+        max_unacked,
+        keep_for,
+    };
+    if let Some(kept) = resumed {
+        conn.resend(kept.unacked);
+    }
+    Some(conn)
 }
 
 struct Conn<S> {
@@ -246,6 +303,13 @@ struct Conn<S> {
     /// Devices the hub routes to this connection (itself and sub-devices).
     routed: Vec<DeviceId>,
     last_activity: Instant,
+    /// QoS 1 downlinks sent and not yet acknowledged, oldest first (no capacity when none).
+    unacked: VecDeque<Unacked>,
+    next_packet_id: u16,
+    /// Most QoS 1 downlinks in flight; further downlinks wait in the hub's queue.
+    max_unacked: u16,
+    /// Seconds the session is kept after the connection closes (0: not kept).
+    keep_for: u32,
 }
 
 /// The oldest pending PUBLISH's answer: its reason code and the points made durable, or `Err`
@@ -311,11 +375,8 @@ impl<S: Transport> Conn<S> {
                         return close;
                     }
                 }
-                downlink = self.rx.recv() => match downlink {
-                    Some(Downlink::Publish(m)) => {
-                        let (topic, payload) = *m;
-                        self.publish_out(topic, payload);
-                    }
+                downlink = self.rx.recv(), if self.unacked.len() < usize::from(self.max_unacked) => match downlink {
+                    Some(Downlink::Publish(m)) => self.downlink(*m),
                     Some(Downlink::Kick) => return Close::Reason(reason::SESSION_TAKEN_OVER),
                     None => return Close::Quiet,
                 },
@@ -369,6 +430,65 @@ impl<S: Transport> Conn<S> {
     fn send(&mut self, packet: Packet) {
         // Our own packets always fit the wire format.
         let _ = packet.encode(self.protocol, &mut self.out);
+    }
+
+    /// Sends a downlink at the QoS its subscription was granted: QoS 1 gets a packet id and
+    /// stays in `unacked` until the device's PUBACK.
+    fn downlink(&mut self, m: Outgoing) {
+        if self.handle.subs.load(Ordering::Relaxed) & sub::qos1(m.sub) == 0 {
+            return self.publish_out(m.topic, m.payload);
+        }
+        let packet_id = self.free_packet_id();
+        let sent = Unacked {
+            packet_id,
+            topic: m.topic,
+            payload: m.payload,
+        };
+        self.publish_unacked(&sent, false);
+        self.unacked.push_back(sent);
+    }
+
+    /// Resends a resumed session's unacknowledged downlinks with DUP, their ids unchanged.
+    fn resend(&mut self, unacked: Vec<Unacked>) {
+        for sent in unacked {
+            self.publish_unacked(&sent, true);
+            self.next_packet_id = self.next_packet_id.max(sent.packet_id);
+            self.unacked.push_back(sent);
+        }
+    }
+
+    fn publish_unacked(&mut self, sent: &Unacked, dup: bool) {
+        self.send(Packet::Publish(Publish {
+            dup,
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            topic: sent.topic.clone(),
+            packet_id: sent.packet_id,
+            properties: Properties::default(),
+            payload: sent.payload.clone(),
+        }));
+    }
+
+    /// The next packet id not in flight (ids are per direction; at most `max_unacked` are).
+    fn free_packet_id(&mut self) -> u16 {
+        loop {
+            self.next_packet_id = self.next_packet_id.checked_add(1).unwrap_or(1);
+            let id = self.next_packet_id;
+            if !self.unacked.iter().any(|u| u.packet_id == id) {
+                return id;
+            }
+        }
+    }
+
+    /// The device acknowledged downlink `packet_id` (an unknown id is ignored).
+    fn on_puback(&mut self, packet_id: u16) {
+        if let Some(i) = self.unacked.iter().position(|u| u.packet_id == packet_id) {
+            self.unacked.remove(i);
+            if self.unacked.is_empty() {
+                // Idle connections hold no downlink memory.
+                self.unacked = VecDeque::new();
+            }
+        }
     }
 
     fn publish_out(&mut self, topic: String, payload: Vec<u8>) {
@@ -429,7 +549,10 @@ impl<S: Transport> Conn<S> {
     async fn handle(&mut self, packet: Packet) -> Result<(), Close> {
         match packet {
             Packet::Publish(p) => self.on_publish(p).await,
-            Packet::PubAck(_) => Ok(()), // for our QoS 0 downlinks there are none to match
+            Packet::PubAck(a) => {
+                self.on_puback(a.packet_id);
+                Ok(())
+            }
             Packet::Subscribe(s) => {
                 self.on_subscribe(s);
                 Ok(())
@@ -536,8 +659,17 @@ impl<S: Transport> Conn<S> {
                     0x80
                 });
             } else {
-                self.handle.subs.fetch_or(bits, Ordering::Relaxed);
-                codes.push(options.qos as u8);
+                // Downlinks go at the granted QoS (at most 1); subscribing again changes it.
+                let granted = (options.qos as u8).min(1);
+                let qos1 = sub::qos1(bits);
+                let _ =
+                    self.handle
+                        .subs
+                        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |old| {
+                            let on = old | u16::from(bits);
+                            Some(if granted == 1 { on | qos1 } else { on & !qos1 })
+                        });
+                codes.push(granted);
             }
         }
         self.send(Packet::SubAck(SubAck {
@@ -551,7 +683,8 @@ impl<S: Transport> Conn<S> {
         let mut codes = Vec::with_capacity(u.filters.len());
         for filter in &u.filters {
             let bits = self.sub_bits(filter);
-            let had = self.handle.subs.fetch_and(!bits, Ordering::Relaxed) & bits;
+            let mask = u16::from(bits) | sub::qos1(bits);
+            let had = self.handle.subs.fetch_and(!mask, Ordering::Relaxed) & u16::from(bits);
             codes.push(if bits != 0 && had != 0 {
                 reason::SUCCESS
             } else {
@@ -771,6 +904,16 @@ impl<S: Transport> Conn<S> {
         }
         let _ = self.flush().await;
         let _ = self.stream.shutdown().await;
+        if self.keep_for > 0 {
+            // Before the queue's receiver drops: a resuming connection waits for that.
+            let kept = Kept {
+                device: self.me.id,
+                subs: self.handle.subs.load(Ordering::Relaxed),
+                unacked: std::mem::take(&mut self.unacked).into(),
+                until: Instant::now() + Duration::from_secs(u64::from(self.keep_for)),
+            };
+            self.shared.hub.keep(&self.client_id, kept);
+        }
         self.shared
             .hub
             .drop_conn(&self.client_id, self.handle.id, &self.routed);

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{Client, start};
-use shangyun_mqtt_codec::{Packet, Protocol, reason};
+use shangyun_mqtt_codec::{Packet, Protocol, QoS, reason};
 use shangyun_tsdb::{SeriesKey, Value};
 use std::time::Duration;
 
@@ -327,4 +327,132 @@ async fn a_provisioning_session_may_only_provision() {
     let stats = f.endpoint.stats();
     assert_eq!((stats.provisioned, stats.provision_refused), (1, 0));
     assert_eq!(stats.not_authorized, 1);
+}
+
+/// Pushes shared attribute `n` to `device`.
+fn push(f: &common::Fixture, device: shangyun_devices::DeviceId, n: i64) -> bool {
+    let mut values = serde_json::Map::new();
+    values.insert("setpoint".into(), n.into());
+    f.endpoint.hub().push_shared_attributes(device, &values)
+}
+
+#[tokio::test]
+async fn downlinks_go_at_the_subscribed_qos_and_wait_for_their_puback() {
+    let f = start().await;
+    let me = f.device("m1", TOKEN, false);
+    let mut c = Client::connect(f.addr, Protocol::V311, TOKEN).await;
+    assert_eq!(
+        c.subscribe_at("v1/devices/me/attributes", QoS::AtLeastOnce)
+            .await,
+        vec![1]
+    );
+    assert!(push(&f, me.id, 1));
+    let p = c.next_publish().await;
+    assert_eq!(
+        (p.qos, p.dup, p.topic.as_str()),
+        (QoS::AtLeastOnce, false, "v1/devices/me/attributes")
+    );
+    assert_ne!(p.packet_id, 0);
+    assert_eq!(p.payload, br#"{"setpoint":1}"#);
+    c.ack(p.packet_id).await;
+    // A second one gets another id; subscribing again at QoS 0 downgrades what follows.
+    assert!(push(&f, me.id, 2));
+    let q = c.next_publish().await;
+    assert_eq!(q.qos, QoS::AtLeastOnce);
+    assert_ne!(q.packet_id, p.packet_id);
+    assert_eq!(
+        c.subscribe_at("v1/devices/me/attributes", QoS::AtMostOnce)
+            .await,
+        vec![0]
+    );
+    assert!(push(&f, me.id, 3));
+    let r = c.next_publish().await;
+    assert_eq!((r.qos, r.packet_id), (QoS::AtMostOnce, 0));
+    // RPC requests too follow their subscription's QoS.
+    assert_eq!(
+        c.subscribe_at("v1/devices/me/rpc/request/+", QoS::AtLeastOnce)
+            .await,
+        vec![1]
+    );
+    assert!(
+        f.endpoint
+            .hub()
+            .rpc_oneway(me.id, "reboot", &serde_json::json!({}))
+            .is_ok()
+    );
+    let rpc = c.next_publish().await;
+    assert_eq!(rpc.qos, QoS::AtLeastOnce);
+    assert!(rpc.topic.starts_with("v1/devices/me/rpc/request/"));
+}
+
+#[tokio::test]
+async fn an_unacknowledged_downlink_is_resent_with_dup_when_the_session_resumes() {
+    let f = start().await;
+    let me = f.device("m1", TOKEN, false);
+    for protocol in [Protocol::V311, Protocol::V5] {
+        let id = format!("persist-{protocol:?}");
+        // 3.1.1: clean session 0 keeps the session; 5.0: a session expiry interval.
+        let expiry = (protocol == Protocol::V5).then_some(600);
+        let (mut c, ack) =
+            Client::connect_session(f.addr, protocol, &id, TOKEN, false, expiry).await;
+        assert_eq!((ack.code, ack.session_present), (0, false));
+        assert_eq!(
+            c.subscribe_at("v1/devices/me/attributes", QoS::AtLeastOnce)
+                .await,
+            vec![1]
+        );
+        assert!(push(&f, me.id, 7));
+        let first = c.next_publish().await;
+        assert!(!first.dup);
+        // Gone without a PUBACK.
+        drop(c);
+        let mut kept = 0;
+        for _ in 0..500 {
+            kept = f.endpoint.hub().kept_sessions();
+            if kept == 1 && !f.endpoint.hub().is_connected(me.id) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(kept, 1, "the session was not kept");
+        let (mut c, ack) =
+            Client::connect_session(f.addr, protocol, &id, TOKEN, false, expiry).await;
+        assert!(ack.session_present);
+        let again = c.next_publish().await;
+        assert!(again.dup);
+        assert_eq!(
+            (again.packet_id, again.qos, &again.payload),
+            (first.packet_id, QoS::AtLeastOnce, &first.payload)
+        );
+        c.ack(again.packet_id).await;
+        c.expect_nothing_queued().await;
+        // The subscription came back with the session: a new update arrives at QoS 1.
+        assert!(push(&f, me.id, 8));
+        let next = c.next_publish().await;
+        assert_eq!((next.qos, next.dup), (QoS::AtLeastOnce, false));
+        // Taken over while connected, un-acked: the new connection resumes it.
+        let (mut c2, ack) =
+            Client::connect_session(f.addr, protocol, &id, TOKEN, false, expiry).await;
+        assert!(ack.session_present);
+        let resent = c2.next_publish().await;
+        assert!(resent.dup);
+        assert_eq!(resent.packet_id, next.packet_id);
+        drop(c);
+        // A clean start drops the kept session: nothing resent, nothing subscribed.
+        drop(c2);
+        for _ in 0..500 {
+            if f.endpoint.hub().kept_sessions() == 1 && !f.endpoint.hub().is_connected(me.id) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let (mut c3, ack) = Client::connect_session(f.addr, protocol, &id, TOKEN, true, None).await;
+        assert!(!ack.session_present);
+        c3.expect_nothing_queued().await;
+        assert!(
+            !push(&f, me.id, 9),
+            "pushed to a connection that never subscribed"
+        );
+        assert_eq!(f.endpoint.hub().kept_sessions(), 0);
+    }
 }

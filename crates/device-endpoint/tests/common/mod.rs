@@ -72,6 +72,37 @@ impl Client {
         client_id: &str,
         user: Option<&str>,
     ) -> (Self, ConnAck) {
+        Self::connect_full(addr, protocol, client_id, user, true, None).await
+    }
+
+    /// CONNECT with an access token, a client id and the session flags given.
+    pub async fn connect_session(
+        addr: SocketAddr,
+        protocol: Protocol,
+        client_id: &str,
+        token: &str,
+        clean_start: bool,
+        session_expiry: Option<u32>,
+    ) -> (Self, ConnAck) {
+        Self::connect_full(
+            addr,
+            protocol,
+            client_id,
+            Some(token),
+            clean_start,
+            session_expiry,
+        )
+        .await
+    }
+
+    async fn connect_full(
+        addr: SocketAddr,
+        protocol: Protocol,
+        client_id: &str,
+        user: Option<&str>,
+        clean_start: bool,
+        session_expiry: Option<u32>,
+    ) -> (Self, ConnAck) {
         let stream = TcpStream::connect(addr).await.expect("tcp connect");
         let mut c = Self {
             stream,
@@ -80,9 +111,12 @@ impl Client {
         };
         c.send(Packet::Connect(Box::new(Connect {
             protocol,
-            clean_start: true,
+            clean_start,
             keep_alive: 30,
-            properties: Properties::default(),
+            properties: Properties {
+                session_expiry_interval: session_expiry,
+                ..Properties::default()
+            },
             client_id: client_id.into(),
             will: None,
             username: user.map(str::to_owned),
@@ -166,6 +200,39 @@ impl Client {
         match self.recv().await {
             Some(Packet::SubAck(a)) => a.codes,
             other => panic!("expected SUBACK, got {other:?}"),
+        }
+    }
+
+    /// PUBACK for a downlink.
+    pub async fn ack(&mut self, packet_id: u16) {
+        self.send(Packet::PubAck(PubAck {
+            packet_id,
+            reason: 0,
+            properties: Properties::default(),
+        }))
+        .await;
+    }
+
+    /// SUBSCRIBE `filter` at `qos`; returns the SUBACK codes.
+    pub async fn subscribe_at(&mut self, filter: &str, qos: QoS) -> Vec<u8> {
+        self.send(Packet::Subscribe(Subscribe {
+            packet_id: 9,
+            properties: Properties::default(),
+            filters: vec![(filter.into(), SubOptions::qos(qos))],
+        }))
+        .await;
+        match self.recv().await {
+            Some(Packet::SubAck(a)) => a.codes,
+            other => panic!("expected SUBACK, got {other:?}"),
+        }
+    }
+
+    /// PINGREQ; the next packet must be its PINGRESP (nothing else was queued before it).
+    pub async fn expect_nothing_queued(&mut self) {
+        self.send(Packet::PingReq).await;
+        match self.recv().await {
+            Some(Packet::PingResp) => {}
+            other => panic!("expected only PINGRESP, got {other:?}"),
         }
     }
 
