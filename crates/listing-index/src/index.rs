@@ -87,8 +87,8 @@ impl ListingIndex {
     }
 
     /// False while some stored enterprise has keys the index cannot hold (a region that is not
-    /// six digits, an industry that is not 1 to 4 digits, a USCC that is not 1 to 18 letters
-    /// or digits): the caller must then answer from the database.
+    /// six digits, an industry that is not 1 to 4 digits, a USCC that is not 1 to 18 digits
+    /// or capital letters): the caller must then answer from the database.
     pub fn covers_everything(&self) -> bool {
         self.irregular.is_empty()
     }

@@ -6,10 +6,12 @@
 /// the padded form is byte order of the text.
 pub(crate) type UsccBytes = [u8; 18];
 
-/// `None` unless 1 to 18 ASCII letters or digits (what a search cursor may carry).
+/// `None` unless 1 to 18 digits or capital letters. (USCCs are; and only for these is byte
+/// order the order of every database collation, which PostgreSQL applies to the USCC.)
 pub(crate) fn pack_uscc(text: &str) -> Option<UsccBytes> {
     let bytes = text.as_bytes();
-    if bytes.is_empty() || bytes.len() > 18 || !bytes.iter().all(u8::is_ascii_alphanumeric) {
+    let usual = |b: &u8| b.is_ascii_digit() || b.is_ascii_uppercase();
+    if bytes.is_empty() || bytes.len() > 18 || !bytes.iter().all(usual) {
         return None;
     }
     let mut out = [0u8; 18];
@@ -212,6 +214,7 @@ mod tests {
         for bad in [
             Listing { uscc: "", ..ok },
             Listing { uscc: "A-1", ..ok },
+            Listing { uscc: "a1", ..ok },
             Listing {
                 uscc: "1234567890123456789",
                 ..ok
