@@ -275,8 +275,7 @@ async fn accept<S: Transport>(shared: &Arc<Shared>, mut stream: S, c: Connect) -
         pending: VecDeque::new(),
         children: HashMap::new(),
         last_activity: Instant::now(),
-        unacked: VecDeque::new(),
-        next_packet_id: 0,
+        unacked: None,
         max_unacked,
         keep_for,
     };
@@ -303,9 +302,10 @@ struct Conn<S> {
     /// Devices the hub routes to this connection (itself and sub-devices).
     routed: Vec<DeviceId>,
     last_activity: Instant,
-    /// QoS 1 downlinks sent and not yet acknowledged, oldest first (no capacity when none).
-    unacked: VecDeque<Unacked>,
-    next_packet_id: u16,
+    /// QoS 1 downlinks sent and not yet acknowledged, oldest first; `None` when there are
+    /// none (boxed: an idle connection's cost is 8 bytes, not a `Vec`'s 24).
+    #[allow(clippy::box_collection)] // the connection future is what every idle device costs
+    unacked: Option<Box<Vec<Unacked>>>,
     /// Most QoS 1 downlinks in flight; further downlinks wait in the hub's queue.
     max_unacked: u16,
     /// Seconds the session is kept after the connection closes (0: not kept).
@@ -375,7 +375,7 @@ impl<S: Transport> Conn<S> {
                         return close;
                     }
                 }
-                downlink = self.rx.recv(), if self.unacked.len() < usize::from(self.max_unacked) => match downlink {
+                downlink = self.rx.recv(), if self.in_flight() < usize::from(self.max_unacked) => match downlink {
                     Some(Downlink::Publish(m)) => self.downlink(*m),
                     Some(Downlink::Kick) => return Close::Reason(reason::SESSION_TAKEN_OVER),
                     None => return Close::Quiet,
@@ -445,15 +445,21 @@ impl<S: Transport> Conn<S> {
             payload: m.payload,
         };
         self.publish_unacked(&sent, false);
-        self.unacked.push_back(sent);
+        self.unacked.get_or_insert_default().push(sent);
+    }
+
+    /// QoS 1 downlinks awaiting their PUBACK.
+    fn in_flight(&self) -> usize {
+        self.unacked.as_ref().map_or(0, |u| u.len())
     }
 
     /// Resends a resumed session's unacknowledged downlinks with DUP, their ids unchanged.
     fn resend(&mut self, unacked: Vec<Unacked>) {
-        for sent in unacked {
-            self.publish_unacked(&sent, true);
-            self.next_packet_id = self.next_packet_id.max(sent.packet_id);
-            self.unacked.push_back(sent);
+        for sent in &unacked {
+            self.publish_unacked(sent, true);
+        }
+        if !unacked.is_empty() {
+            self.unacked = Some(Box::new(unacked));
         }
     }
 
@@ -469,12 +475,16 @@ impl<S: Transport> Conn<S> {
         }));
     }
 
-    /// The next packet id not in flight (ids are per direction; at most `max_unacked` are).
-    fn free_packet_id(&mut self) -> u16 {
+    /// A packet id not in flight: after the newest one in flight (an acknowledged id may be
+    /// used again; ids are per direction and at most `max_unacked` are in flight).
+    fn free_packet_id(&self) -> u16 {
+        let Some(unacked) = &self.unacked else {
+            return 1;
+        };
+        let mut id = unacked.last().map_or(0, |u| u.packet_id);
         loop {
-            self.next_packet_id = self.next_packet_id.checked_add(1).unwrap_or(1);
-            let id = self.next_packet_id;
-            if !self.unacked.iter().any(|u| u.packet_id == id) {
+            id = id.checked_add(1).unwrap_or(1);
+            if !unacked.iter().any(|u| u.packet_id == id) {
                 return id;
             }
         }
@@ -482,11 +492,14 @@ impl<S: Transport> Conn<S> {
 
     /// The device acknowledged downlink `packet_id` (an unknown id is ignored).
     fn on_puback(&mut self, packet_id: u16) {
-        if let Some(i) = self.unacked.iter().position(|u| u.packet_id == packet_id) {
-            self.unacked.remove(i);
-            if self.unacked.is_empty() {
+        let Some(unacked) = &mut self.unacked else {
+            return;
+        };
+        if let Some(i) = unacked.iter().position(|u| u.packet_id == packet_id) {
+            unacked.remove(i);
+            if unacked.is_empty() {
                 // Idle connections hold no downlink memory.
-                self.unacked = VecDeque::new();
+                self.unacked = None;
             }
         }
     }
@@ -909,7 +922,7 @@ impl<S: Transport> Conn<S> {
             let kept = Kept {
                 device: self.me.id,
                 subs: self.handle.subs.load(Ordering::Relaxed),
-                unacked: std::mem::take(&mut self.unacked).into(),
+                unacked: self.unacked.take().map(|u| *u).unwrap_or_default(),
                 until: Instant::now() + Duration::from_secs(u64::from(self.keep_for)),
             };
             self.shared.hub.keep(&self.client_id, kept);

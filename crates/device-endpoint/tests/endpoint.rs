@@ -336,9 +336,8 @@ fn push(f: &common::Fixture, device: shangyun_devices::DeviceId, n: i64) -> bool
     f.endpoint.hub().push_shared_attributes(device, &values)
 }
 
-#[tokio::test]
-async fn downlinks_go_at_the_subscribed_qos_and_wait_for_their_puback() {
-    let f = start().await;
+/// Device `m1`, connected (3.1.1) and subscribed to shared attributes at QoS 1.
+async fn subscribed_at_qos_1(f: &common::Fixture) -> (shangyun_devices::DeviceIdentity, Client) {
     let me = f.device("m1", TOKEN, false);
     let mut c = Client::connect(f.addr, Protocol::V311, TOKEN).await;
     assert_eq!(
@@ -346,6 +345,13 @@ async fn downlinks_go_at_the_subscribed_qos_and_wait_for_their_puback() {
             .await,
         vec![1]
     );
+    (me, c)
+}
+
+#[tokio::test]
+async fn downlinks_go_at_the_subscribed_qos_and_wait_for_their_puback() {
+    let f = start().await;
+    let (me, mut c) = subscribed_at_qos_1(&f).await;
     assert!(push(&f, me.id, 1));
     let p = c.next_publish().await;
     assert_eq!(
@@ -354,12 +360,14 @@ async fn downlinks_go_at_the_subscribed_qos_and_wait_for_their_puback() {
     );
     assert_ne!(p.packet_id, 0);
     assert_eq!(p.payload, br#"{"setpoint":1}"#);
-    c.ack(p.packet_id).await;
-    // A second one gets another id; subscribing again at QoS 0 downgrades what follows.
+    // A second one while the first is in flight gets another id; both are acknowledged;
+    // subscribing again at QoS 0 downgrades what follows.
     assert!(push(&f, me.id, 2));
     let q = c.next_publish().await;
     assert_eq!(q.qos, QoS::AtLeastOnce);
     assert_ne!(q.packet_id, p.packet_id);
+    c.ack(p.packet_id).await;
+    c.ack(q.packet_id).await;
     assert_eq!(
         c.subscribe_at("v1/devices/me/attributes", QoS::AtMostOnce)
             .await,
@@ -455,4 +463,27 @@ async fn an_unacknowledged_downlink_is_resent_with_dup_when_the_session_resumes(
         );
         assert_eq!(f.endpoint.hub().kept_sessions(), 0);
     }
+}
+
+#[tokio::test]
+async fn downlinks_in_flight_are_capped_until_pubacks_come() {
+    let f = start().await;
+    let (me, mut c) = subscribed_at_qos_1(&f).await;
+    let cap = shangyun_device_endpoint::EndpointConfig::default().max_unacked_downlinks;
+    for n in 0..=i64::from(cap) {
+        assert!(push(&f, me.id, n));
+    }
+    let mut first = None;
+    for _ in 0..cap {
+        let p = c.next_publish().await;
+        first.get_or_insert(p.packet_id);
+    }
+    // The one past the cap waits in the queue: the PINGRESP comes first.
+    c.expect_nothing_queued().await;
+    c.ack(first.expect("one")).await;
+    let last = c.next_publish().await;
+    assert_eq!(
+        last.payload,
+        format!(r#"{{"setpoint":{cap}}}"#).into_bytes()
+    );
 }
