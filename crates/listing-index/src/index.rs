@@ -66,6 +66,27 @@ pub struct ListingIndex {
     dead: usize,
 }
 
+/// Loads an index in parts (say, chunks of a database scan) and sorts once at the end.
+#[derive(Debug, Default)]
+pub struct ListingIndexBuilder {
+    index: ListingIndex,
+}
+
+impl ListingIndexBuilder {
+    /// Adds (or replaces) these enterprises.
+    pub fn add_all<'a>(&mut self, listings: impl IntoIterator<Item = Listing<'a>>) {
+        for listing in listings {
+            self.index.put(&listing);
+        }
+    }
+
+    /// The index of everything added.
+    pub fn finish(mut self) -> ListingIndex {
+        self.index.rebuild();
+        self.index
+    }
+}
+
 impl ListingIndex {
     /// An index of `listings` (later entries of the same USCC win).
     pub fn build<'a>(listings: impl IntoIterator<Item = Listing<'a>>) -> ListingIndex {
@@ -106,12 +127,6 @@ impl ListingIndex {
             + self.names.capacity()
             + self.slot_of.capacity() * (std::mem::size_of::<(UsccBytes, u32)>() + 1)
             + orders
-    }
-
-    /// Rebuilds from the live entries: drops dead slots and lays the columns out in
-    /// province-and-name order (call after loading in chunks).
-    pub fn compact(&mut self) {
-        self.rebuild();
     }
 
     /// Inserts or replaces these enterprises.
@@ -229,9 +244,11 @@ impl ListingIndex {
 
     /// Rebuilds every column from the live slots, renumbered in province-and-name order (so a
     /// walk of a province by name reads the columns front to back), and sorts every order.
+    /// Sorts compare keys copied next to the slot numbers (the first 16 bytes of a name),
+    /// going to the columns only on a tie: at a million firms several times faster.
     fn rebuild(&mut self) {
-        let mut live: Vec<u32> = self.slot_of.values().copied().collect();
-        live.sort_unstable_by(|a, b| self.cmp(OrderKind::ProvinceName, *a, *b));
+        let live: Vec<u32> = self.slot_of.values().copied().collect();
+        let live = self.sorted_by_name(live, true);
         let mut fresh = ListingIndex {
             irregular: std::mem::take(&mut self.irregular),
             ..ListingIndex::default()
@@ -259,16 +276,53 @@ impl ListingIndex {
         }
         *self = fresh;
         let all: Vec<u32> = (0..self.uscc.len() as u32).collect();
-        for kind in ORDERS {
-            let mut run = all.clone();
-            if kind != OrderKind::ProvinceName {
-                run.sort_unstable_by(|a, b| self.cmp(kind, *a, *b));
-            }
+        let by_uscc = |key: &dyn Fn(u32) -> u32| {
+            let mut keyed: Vec<(u32, UsccBytes, u32)> = all
+                .iter()
+                .map(|s| (key(*s), self.uscc[*s as usize], *s))
+                .collect();
+            keyed.sort_unstable();
+            keyed.into_iter().map(|k| k.2).collect::<Vec<u32>>()
+        };
+        let runs = [
+            by_uscc(&|_| 0),
+            self.sorted_by_name(all.clone(), false),
+            by_uscc(&|s| self.region(s)),
+            by_uscc(&|s| self.province(s)),
+            all.clone(),
+        ];
+        for (kind, run) in ORDERS.into_iter().zip(runs) {
             self.orders[kind as usize] = Order {
                 run,
                 pending: Vec::new(),
             };
         }
+    }
+
+    /// `slots` in name order, within each province first when `by_province`.
+    fn sorted_by_name(&self, slots: Vec<u32>, by_province: bool) -> Vec<u32> {
+        let kind = if by_province {
+            OrderKind::ProvinceName
+        } else {
+            OrderKind::Name
+        };
+        let mut keyed: Vec<(u32, u128, u32)> = slots
+            .into_iter()
+            .map(|s| {
+                let name = self.name(s);
+                let mut head = [0u8; 16];
+                let n = name.len().min(16);
+                head[..n].copy_from_slice(&name[..n]);
+                let province = if by_province { self.province(s) } else { 0 };
+                (province, u128::from_be_bytes(head), s)
+            })
+            .collect();
+        keyed.sort_unstable_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| self.cmp(kind, a.2, b.2))
+        });
+        keyed.into_iter().map(|k| k.2).collect()
     }
 
     pub(crate) fn alive(&self, slot: u32) -> bool {

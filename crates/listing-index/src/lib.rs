@@ -38,7 +38,7 @@ mod index;
 mod keys;
 mod query;
 
-pub use index::ListingIndex;
+pub use index::{ListingIndex, ListingIndexBuilder};
 pub use keys::{Latest, Listing, SizeClass, Tiers};
 pub use query::{After, Query, SortBy};
 

@@ -2,7 +2,9 @@
 //! inserts, replacements (name, region or flags changed) and removals, across pending lists,
 //! merges and rebuilds.
 
-use crate::{After, Latest, Listing, ListingIndex, Query, SizeClass, SortBy, Tiers};
+use crate::{
+    After, Latest, Listing, ListingIndex, ListingIndexBuilder, Query, SizeClass, SortBy, Tiers,
+};
 use std::collections::BTreeMap;
 
 /// xorshift64*: deterministic and dependency-free.
@@ -242,7 +244,13 @@ fn pages_match_the_model_through_updates() {
         let uscc = random_uscc(&mut rng);
         model.insert(uscc.clone(), random_firm(&mut rng, uscc));
     }
-    let mut index = ListingIndex::build(model.values().map(Firm::listing));
+    // Built in two parts, to go through the builder.
+    let firms: Vec<&Firm> = model.values().collect();
+    let (first, second) = firms.split_at(firms.len() / 2);
+    let mut builder = ListingIndexBuilder::default();
+    builder.add_all(first.iter().map(|f| f.listing()));
+    builder.add_all(second.iter().map(|f| f.listing()));
+    let mut index = builder.finish();
     assert_eq!(index.len(), model.len());
     for round in 0..40 {
         for _ in 0..25 {

@@ -26,7 +26,7 @@ use crate::records::ListedEnterprise;
 use crate::search::{Cursor, SearchPage, SearchRequest, SearchSql, SortKey};
 use chrono::{DateTime, Utc};
 use shangyun_listing_index::{
-    After, Latest, Listing, ListingIndex, Query, SizeClass, SortBy, Tiers,
+    After, Latest, Listing, ListingIndex, ListingIndexBuilder, Query, SizeClass, SortBy, Tiers,
 };
 use shangyun_registry::Tier;
 use std::collections::HashMap;
@@ -223,7 +223,7 @@ impl Listings {
         let started = Instant::now();
         let generation = self.upkeep.lock().await.generation;
         let scan_began = Utc::now();
-        let mut index = ListingIndex::default();
+        let mut builder = ListingIndexBuilder::default();
         let mut after = String::new();
         loop {
             let mut tail = Compiled::new(backend.style());
@@ -237,12 +237,15 @@ impl Listings {
                 .map_err(|e| StoreError::from_sqlx(backend.target(), e))?;
             let Some(last) = rows.last() else { break };
             after = last.uscc.clone();
-            index.upsert_all(rows.iter().map(ListingRow::listing));
+            builder.add_all(rows.iter().map(ListingRow::listing));
             if rows.len() < SCAN_CHUNK as usize {
                 break;
             }
         }
-        index.compact();
+        // Seconds of sorting at a million firms: off the async workers' queue.
+        let mut index = tokio::task::spawn_blocking(move || builder.finish())
+            .await
+            .map_err(|e| StoreError::corrupt("listing index", "build", e))?;
         let mut upkeep = self.upkeep.lock().await;
         if upkeep.generation != generation {
             return Ok(None);
