@@ -160,19 +160,17 @@ fn energy_and_evidence_from_telemetry_posted_to_a_running_server() -> TestResult
     );
     drop(server); // SIGKILL: what was acknowledged is durable
 
-    let out = in_dir(dir)
-        .args([
-            "energy",
-            FIRM,
-            "--from",
-            "2024-12-01",
-            "--to",
-            "2024-12-02",
-            "--by",
-            "day",
-            "--json",
-        ])
-        .output()?;
+    const TWO_DAYS: [&str; 8] = [
+        "energy",
+        FIRM,
+        "--from",
+        "2024-12-01",
+        "--to",
+        "2024-12-02",
+        "--by",
+        "day",
+    ];
+    let out = in_dir(dir).args(TWO_DAYS).arg("--json").output()?;
     assert!(out.status.success(), "{}", describe(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     let days: Vec<(String, f64, f64)> = v["periods"]
@@ -210,18 +208,7 @@ fn energy_and_evidence_from_telemetry_posted_to_a_running_server() -> TestResult
     ));
 
     // The table: kWh, tCO2 and the factor on every line; the factor's source and edition.
-    let out = in_dir(dir)
-        .args([
-            "energy",
-            FIRM,
-            "--from",
-            "2024-12-01",
-            "--to",
-            "2024-12-02",
-            "--by",
-            "day",
-        ])
-        .output()?;
+    let out = in_dir(dir).args(TWO_DAYS).output()?;
     assert!(out.status.success(), "{}", describe(&out));
     let table = text(&out.stdout);
     for line in ["2024-12-01", "2024-12-02", "合计 total"] {
