@@ -66,6 +66,14 @@ pub struct ListingIndex {
     dead: usize,
 }
 
+/// The slot numbers of sorted keys, in a vector of their own: collecting from `into_iter()`
+/// would reuse the keys' allocation, six to eight times the size.
+fn slots_of<K>(keyed: &[K], slot: impl Fn(&K) -> u32) -> Vec<u32> {
+    let mut out = Vec::with_capacity(keyed.len());
+    out.extend(keyed.iter().map(slot));
+    out
+}
+
 /// Loads an index in parts (say, chunks of a database scan) and sorts once at the end.
 #[derive(Debug, Default)]
 pub struct ListingIndexBuilder {
@@ -282,7 +290,7 @@ impl ListingIndex {
                 .map(|s| (key(*s), self.uscc[*s as usize], *s))
                 .collect();
             keyed.sort_unstable();
-            keyed.into_iter().map(|k| k.2).collect::<Vec<u32>>()
+            slots_of(&keyed, |k| k.2)
         };
         let runs = [
             by_uscc(&|_| 0),
@@ -322,7 +330,7 @@ impl ListingIndex {
                 .cmp(&(b.0, b.1))
                 .then_with(|| self.cmp(kind, a.2, b.2))
         });
-        keyed.into_iter().map(|k| k.2).collect()
+        slots_of(&keyed, |k| k.2)
     }
 
     pub(crate) fn alive(&self, slot: u32) -> bool {
