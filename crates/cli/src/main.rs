@@ -11,7 +11,8 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 // The import allocates and frees a batch of records every few milliseconds; glibc's malloc
-// spends a large share of the import consolidating those frees, mimalloc does not.
+// spends a large share of the import consolidating those frees, mimalloc does not. With the
+// "override" feature mimalloc also serves C's malloc, i.e. SQLite's page and statement memory.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
