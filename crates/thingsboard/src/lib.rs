@@ -23,6 +23,7 @@
 
 pub mod encode;
 mod error;
+mod fast;
 mod gateway;
 mod limits;
 mod loc;

@@ -34,6 +34,16 @@ pub struct TsRecord {
 /// # Ok::<(), shangyun_thingsboard::DecodeError>(())
 /// ```
 pub fn decode_telemetry(payload: &[u8], limits: &Limits) -> Result<Vec<TsRecord>, DecodeError> {
+    if payload.len() <= limits.max_payload_bytes
+        && let Some(records) = crate::fast::telemetry(payload, limits)
+    {
+        return Ok(records);
+    }
+    decode_slow(payload, limits)
+}
+
+/// The full decoder: every shape, and every error worded.
+pub(crate) fn decode_slow(payload: &[u8], limits: &Limits) -> Result<Vec<TsRecord>, DecodeError> {
     let root = parse(payload, limits)?;
     let mut budget = Budget::new(limits);
     records(root, &Loc::Root, limits, &mut budget)
