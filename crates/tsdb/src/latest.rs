@@ -3,7 +3,8 @@
 //! the same timestamp wins). Snapshotted at each persist with the WAL sequence it covers;
 //! recovery loads the snapshot and replays only newer WAL records into it.
 
-use std::collections::{BTreeMap, HashMap};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeMap;
 
 use crate::bytes::{Reader, put_bytes, put_ivarint, put_uvarint};
 use crate::model::{Batch, DeviceId, Value};
