@@ -9,6 +9,10 @@
 //! pid=<server pid> topic=v1/devices/me/telemetry threads=1 acklog=<file> (write
 //! `acked <device> <ts>` per PUBACK, for the kill -9 test) connect_rate=5000 (per second).
 
+// Cheap allocation: the generator shares the cores with the server it measures.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod conn;
 mod proc_stat;
 mod report;
