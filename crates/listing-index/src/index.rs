@@ -40,6 +40,21 @@ const ORDERS: [OrderKind; 5] = [
 pub(crate) struct Order {
     pub(crate) run: Vec<u32>,
     pub(crate) pending: Vec<u32>,
+    /// Per block of [`BLOCK`] run positions, the OR of its slots' [`flag_bits`]: a walk
+    /// for a rare flag (tier eligibility) skips the blocks without it. A superset at all
+    /// times: a slot's flags are only rewritten in place when they add no bit.
+    pub(crate) summary: Vec<u16>,
+}
+
+/// Run positions per summary block.
+pub(crate) const BLOCK: usize = 64;
+
+/// The bits a block summary keeps of a slot: eligible tiers (0-2), candidate tiers (3-5),
+/// the size class as one bit of 6-10.
+pub(crate) fn flag_bits(packed: u64) -> u16 {
+    (keys::eligible_of(packed)
+        | keys::candidate_of(packed) << 3
+        | (1 << keys::size_of(packed)) << 6) as u16
 }
 
 /// The packed keys and the name signature of a slot, side by side so a walk's tests read one
@@ -180,7 +195,8 @@ impl ListingIndex {
             let at = slot as usize;
             let same_order = keys::region_of(self.keys[at].packed) == keys::region_of(packed)
                 && self.name(slot) == listing.name.as_bytes();
-            if same_order {
+            let old = flag_bits(self.keys[at].packed);
+            if same_order && flag_bits(packed) & !old == 0 {
                 self.keys[at].packed = packed;
                 return;
             }
@@ -225,6 +241,7 @@ impl ListingIndex {
             if merge {
                 order.run = self.merge(kind, &order.run, &order.pending);
                 order.pending = Vec::new();
+                order.summary = self.summarize(&order.run);
             }
             self.orders[kind as usize] = order;
         }
@@ -301,10 +318,21 @@ impl ListingIndex {
         ];
         for (kind, run) in ORDERS.into_iter().zip(runs) {
             self.orders[kind as usize] = Order {
+                summary: self.summarize(&run),
                 run,
                 pending: Vec::new(),
             };
         }
+    }
+
+    fn summarize(&self, run: &[u32]) -> Vec<u16> {
+        run.chunks(BLOCK)
+            .map(|block| {
+                block
+                    .iter()
+                    .fold(0, |bits, s| bits | flag_bits(self.keys[*s as usize].packed))
+            })
+            .collect()
     }
 
     /// `slots` in name order, within each province first when `by_province`.

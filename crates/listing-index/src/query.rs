@@ -1,7 +1,7 @@
 //! One page of a listing: pick the order whose range covers the region, find the cursor by
 //! binary search, walk testing the packed keys first and the name last.
 
-use crate::index::{ListingIndex, OrderKind};
+use crate::index::{BLOCK, ListingIndex, OrderKind};
 use crate::keys::{self, SizeClass, Tiers, UsccBytes};
 use memchr::memmem::Finder;
 use std::cmp::Ordering;
@@ -60,6 +60,19 @@ struct Conditions<'q> {
 }
 
 impl Conditions<'_> {
+    /// Whether a block whose summary is `bits` may hold a match (false: skip it).
+    fn block_may_hold(&self, bits: u16) -> bool {
+        let bits = u64::from(bits);
+        (self.eligible == 0 || bits & self.eligible != 0)
+            && (self.candidate == 0 || (bits >> 3) & self.candidate != 0)
+            && (self.sizes == 0 || (bits >> 6) & self.sizes != 0)
+    }
+
+    /// Whether block summaries can rule anything out.
+    fn uses_summaries(&self) -> bool {
+        self.eligible != 0 || self.candidate != 0 || self.sizes != 0
+    }
+
     fn hold(&self, index: &ListingIndex, slot: u32) -> bool {
         let k = index.keys[slot as usize];
         let p = k.packed;
@@ -153,9 +166,13 @@ impl ListingIndex {
         let order = &self.orders[kind as usize];
         let mut walks = [order.run.as_slice(), order.pending.as_slice()]
             .map(|slots| self.window(slots, kind, region, query, probe.as_ref()));
+        if conditions.uses_summaries() {
+            walks[0].summary = Some(&order.summary);
+        }
         let limit = query.limit.max(1);
         let mut out = Vec::with_capacity(limit.min(1024));
         while out.len() < limit {
+            walks[0].skip_blocks(|bits| conditions.block_may_hold(bits));
             let next = match (walks[0].first(), walks[1].first()) {
                 (None, None) => break,
                 (Some(_), None) => 0,
@@ -204,6 +221,8 @@ impl ListingIndex {
             return Walk {
                 slots: range,
                 descending: query.descending,
+                base: lo,
+                summary: None,
             };
         };
         // Inside the range the slots are in the sort key's order.
@@ -213,6 +232,8 @@ impl ListingIndex {
             Walk {
                 slots: &range[..end],
                 descending: true,
+                base: lo,
+                summary: None,
             }
         } else {
             let start =
@@ -220,6 +241,8 @@ impl ListingIndex {
             Walk {
                 slots: &range[start..],
                 descending: false,
+                base: lo + start,
+                summary: None,
             }
         }
     }
@@ -242,9 +265,41 @@ impl ListingIndex {
 struct Walk<'s> {
     slots: &'s [u32],
     descending: bool,
+    /// The position of `slots[0]` in its run.
+    base: usize,
+    /// The run's block summaries, when the query can use them.
+    summary: Option<&'s [u16]>,
 }
 
 impl Walk<'_> {
+    /// Drops the rest of every block, at the walk's next end, whose summary rules a match
+    /// out.
+    fn skip_blocks(&mut self, may_hold: impl Fn(u16) -> bool) {
+        let Some(summary) = self.summary else {
+            return;
+        };
+        while let Some(n) = std::num::NonZeroUsize::new(self.slots.len()) {
+            let next = if self.descending {
+                self.base + n.get() - 1
+            } else {
+                self.base
+            };
+            let block = next / BLOCK;
+            if summary.get(block).is_none_or(|bits| may_hold(*bits)) {
+                return;
+            }
+            if self.descending {
+                // Keep the positions before the block.
+                let keep = (block * BLOCK).saturating_sub(self.base);
+                self.slots = &self.slots[..keep.min(n.get())];
+            } else {
+                let drop = ((block + 1) * BLOCK - self.base).min(n.get());
+                self.slots = &self.slots[drop..];
+                self.base += drop;
+            }
+        }
+    }
+
     fn first(&self) -> Option<&u32> {
         if self.descending {
             self.slots.last()
@@ -258,11 +313,12 @@ impl Walk<'_> {
         if n == 0 {
             return;
         }
-        self.slots = if self.descending {
-            &self.slots[..n - 1]
+        if self.descending {
+            self.slots = &self.slots[..n - 1];
         } else {
-            &self.slots[1..]
-        };
+            self.slots = &self.slots[1..];
+            self.base += 1;
+        }
     }
 }
 

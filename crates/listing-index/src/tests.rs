@@ -359,3 +359,81 @@ fn unrepresentable_keys_make_the_index_decline() {
     };
     assert_eq!(index.query(&bad_cursor), None);
 }
+
+#[test]
+fn rare_flags_skip_blocks_and_stay_exact() {
+    let mut rng = Rng(99);
+    let mut model: BTreeMap<String, Firm> = BTreeMap::new();
+    for _ in 0..20_000 {
+        let uscc = random_uscc(&mut rng);
+        let mut firm = random_firm(&mut rng, uscc.clone());
+        // Almost nobody eligible or a candidate, few medium-sized: most blocks are skipped.
+        if rng.below(150) == 0 {
+            firm.latest = Some(Latest {
+                size_class: SizeClass::from_stored(Some("medium")),
+                eligible: *rng.pick(&TIERS),
+                candidate: *rng.pick(&TIERS),
+            });
+            model.insert(uscc, firm);
+            continue;
+        }
+        firm.latest = firm.latest.map(|l| Latest {
+            eligible: Tiers::NONE,
+            candidate: Tiers::NONE,
+            size_class: if l.size_class == SizeClass::from_stored(Some("medium")) {
+                SizeClass::from_stored(Some("micro"))
+            } else {
+                l.size_class
+            },
+        });
+        model.insert(uscc, firm);
+    }
+    let mut index = ListingIndex::build(model.values().map(Firm::listing));
+    let rare = |rng: &mut Rng, model: &BTreeMap<String, Firm>| -> Vec<Firm> {
+        let mut out = Vec::new();
+        for _ in 0..40 {
+            let Some(mut f) = model.values().nth(rng.below(model.len())).cloned() else {
+                continue;
+            };
+            f.latest = Some(Latest {
+                size_class: SizeClass::from_stored(Some("medium")),
+                eligible: *rng.pick(&TIERS),
+                candidate: *rng.pick(&TIERS),
+            });
+            out.push(f);
+        }
+        out
+    };
+    for round in 0..6 {
+        // Flags granted in place (name and region unchanged), and some taken away.
+        let granted = rare(&mut rng, &model);
+        for f in &granted {
+            model.insert(f.uscc.clone(), f.clone());
+        }
+        index.upsert_all(granted.iter().map(Firm::listing));
+        // Revoked in place, among those in the runs since the build.
+        let revoked: Vec<Firm> = model
+            .values()
+            .filter(|f| f.latest.is_some_and(|l| !l.eligible.is_empty()))
+            .take(5 * round)
+            .map(|f| Firm {
+                latest: None,
+                ..f.clone()
+            })
+            .collect();
+        for f in &revoked {
+            model.insert(f.uscc.clone(), f.clone());
+        }
+        index.upsert_all(revoked.iter().map(Firm::listing));
+        for _ in 0..60 {
+            let mut q = random_query(&mut rng);
+            match rng.below(3) {
+                0 => q.eligible_for = *rng.pick(&TIERS),
+                1 => q.candidate_for = *rng.pick(&TIERS),
+                _ => q.size_classes = vec![SizeClass::from_stored(Some("medium"))],
+            }
+            q.name_contains = None;
+            check_pages(&index, &model, q);
+        }
+    }
+}
