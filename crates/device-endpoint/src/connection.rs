@@ -52,6 +52,11 @@ enum Outcome {
 /// connection stays on the fast path (4 KiB requests showed up as `malloc_consolidate`).
 pub(crate) const READ_CHUNK: usize = 512;
 
+/// Largest read step: a device whose reads fill the buffer (several PUBLISHes in flight) gets
+/// a larger one, so a window of messages takes one `recvfrom`, not one per 512 bytes. The
+/// buffer is still freed whenever it is drained, so an idle connection holds none.
+const MAX_READ_CHUNK: usize = 8 * READ_CHUNK;
+
 /// A byte stream a device connects over: plain TCP or TLS.
 pub(crate) trait Transport: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Transport for T {}
@@ -352,6 +357,7 @@ impl<S: Transport> Conn<S> {
 
     async fn run(&mut self, mut inbuf: Vec<u8>) -> Close {
         let max_inflight = usize::from(self.shared.config.receive_maximum);
+        let mut chunk = READ_CHUNK;
         let timer = tokio::time::sleep(self.keep_alive.max(Duration::from_secs(1)));
         tokio::pin!(timer);
         // Bytes that came with the CONNECT.
@@ -365,9 +371,10 @@ impl<S: Transport> Conn<S> {
                 return close;
             }
             let can_read = self.pending.len() < max_inflight;
-            if can_read && inbuf.capacity() - inbuf.len() < READ_CHUNK / 2 {
-                inbuf.reserve(READ_CHUNK);
+            if can_read && inbuf.capacity() - inbuf.len() < chunk / 2 {
+                inbuf.reserve(chunk);
             }
+            let spare = inbuf.capacity() - inbuf.len();
             tokio::select! {
                 biased;
                 done = front(&mut self.pending), if !self.pending.is_empty() => {
@@ -383,7 +390,10 @@ impl<S: Transport> Conn<S> {
                 // Cancel-safe: when another branch wins, no bytes were taken.
                 read = self.stream.read_buf(&mut inbuf), if can_read => match read {
                     Ok(0) | Err(_) => return Close::Quiet,
-                    Ok(_) => {
+                    Ok(n) => {
+                        if n == spare {
+                            chunk = (chunk * 4).min(MAX_READ_CHUNK);
+                        }
                         self.last_activity = Instant::now();
                         if let Err(close) = Box::pin(self.handle_buffer(&mut inbuf)).await {
                             return close;
