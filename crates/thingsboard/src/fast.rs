@@ -244,13 +244,21 @@ impl<'a> Scan<'a> {
                 return None;
             }
         }
-        let text = self.text.get(start..self.i)?;
         if !float {
-            // Beyond i64 the full decoder's rules (u64 → double) apply; serde_json reads `-0`
-            // as the double -0.0.
-            let i: i64 = text.parse().ok()?;
-            return (!(negative && i == 0)).then_some(TbValue::Long(i));
+            // Beyond 2^53 the text decides (beyond i64 the full decoder's rules, u64 →
+            // double, apply); serde_json reads `-0` as the double -0.0.
+            let i = if exact {
+                let m = mantissa as i64;
+                if negative { -m } else { m }
+            } else {
+                self.text.get(start..self.i)?.parse::<i64>().ok()?
+            };
+            if negative && i == 0 {
+                return None;
+            }
+            return Some(TbValue::Long(i));
         }
+        let text = self.text.get(start..self.i)?;
         let f = if exact && fraction <= 22 {
             // Both exact in an f64, so one division rounds correctly (Clinger's fast path).
             let f = mantissa as f64 / POW10[fraction];
@@ -297,6 +305,7 @@ mod tests {
             r#"{"a":-7,"b":-1.5e3,"c":1E-2,"d":9223372036854775807,"e":-9223372036854775808}"#,
             r#"{"a":0.1,"b":1e308,"c":2.2250738585072014e-308,"d":"水温"}"#,
             r#"{"ts":1,"values":{"a":1,"a":2}}"#,
+            r#"{"a":9007199254740991,"b":9007199254740992,"c":-9007199254740993,"d":-9223372036854775807}"#,
         ] {
             assert!(same(p), "not fast: {p}");
         }
