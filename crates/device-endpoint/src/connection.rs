@@ -54,7 +54,8 @@ pub(crate) const READ_CHUNK: usize = 512;
 
 /// Largest read step: a device whose reads fill the buffer (several PUBLISHes in flight) gets
 /// a larger one, so a window of messages takes one `recvfrom`, not one per 512 bytes. The
-/// buffer is still freed whenever it is drained, so an idle connection holds none.
+/// step falls back to [`READ_CHUNK`] on the next small read, so a connection idles with a
+/// 512-byte buffer unless its last read before going quiet was a large one (then ≤ 4 KiB).
 const MAX_READ_CHUNK: usize = 8 * READ_CHUNK;
 
 /// A byte stream a device connects over: plain TCP or TLS.
@@ -393,6 +394,10 @@ impl<S: Transport> Conn<S> {
                     Ok(n) => {
                         if n == spare {
                             chunk = (chunk * 4).min(MAX_READ_CHUNK);
+                        } else if n <= READ_CHUNK / 2 {
+                            // Single small packets again (one message, a PINGREQ): back to
+                            // the idle-sized step.
+                            chunk = READ_CHUNK;
                         }
                         self.last_activity = Instant::now();
                         if let Err(close) = Box::pin(self.handle_buffer(&mut inbuf)).await {
