@@ -154,7 +154,7 @@ async fn run(shared: &Shared, i: usize) -> Result<(), ()> {
             let _ = writeln!(log, "acked {i} {ts}");
         }
         lat.push(sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
-        if lat.len() >= 64 {
+        if lat.len() >= 16 {
             shared.latencies.lock().map_err(|_| ())?.append(&mut lat);
         }
     }
