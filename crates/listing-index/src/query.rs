@@ -170,8 +170,25 @@ impl ListingIndex {
             walks[0].summary = Some(&order.summary);
         }
         let limit = query.limit.max(1);
+        // A city or county listed by USCC or name walks its province. Past as many steps
+        // as the city or county holds, the conditions are rare there: its own rows (a range
+        // of the region order) are tested instead and the matches sorted, so the walk never
+        // costs more than twice the city or county, whatever the province.
+        let within = match (kind, region) {
+            (OrderKind::ProvinceUscc | OrderKind::ProvinceName, Some((lo, hi, len))) if len > 2 => {
+                Some((lo, hi))
+            }
+            _ => None,
+        };
+        let mut budget = within.map_or(usize::MAX, |(lo, hi)| self.region_size(lo, hi));
         let mut out = Vec::with_capacity(limit.min(1024));
         while out.len() < limit {
+            if budget == 0
+                && let Some((lo, hi)) = within
+            {
+                return Some(self.gather(lo, hi, &conditions, query, probe.as_ref(), limit));
+            }
+            budget = budget.saturating_sub(1);
             walks[0].skip_blocks(|bits| conditions.block_may_hold(bits));
             let next = match (walks[0].first(), walks[1].first()) {
                 (None, None) => break,
@@ -189,6 +206,70 @@ impl ListingIndex {
             }
         }
         Some(out)
+    }
+
+    /// Positions of the region order in codes `[lo, hi)`.
+    fn region_size(&self, lo: u32, hi: u32) -> usize {
+        let order = &self.orders[OrderKind::Region as usize];
+        [&order.run, &order.pending]
+            .iter()
+            .map(|slots| {
+                slots.partition_point(|s| self.region(*s) < hi)
+                    - slots.partition_point(|s| self.region(*s) < lo)
+            })
+            .sum()
+    }
+
+    /// The page from the region codes `[lo, hi)` alone: every row there tested, the matches
+    /// after the cursor sorted by the query's key.
+    fn gather(
+        &self,
+        lo: u32,
+        hi: u32,
+        conditions: &Conditions<'_>,
+        query: &Query,
+        probe: Option<&Probe<'_>>,
+        limit: usize,
+    ) -> Vec<String> {
+        let order = &self.orders[OrderKind::Region as usize];
+        let after = |slot: u32| match probe {
+            None => true,
+            Some(p) => {
+                let side = self.cmp_probe(query.sort, slot, p);
+                if query.descending {
+                    side == Ordering::Less
+                } else {
+                    side == Ordering::Greater
+                }
+            }
+        };
+        let mut hits = Vec::new();
+        for slots in [&order.run, &order.pending] {
+            let a = slots.partition_point(|s| self.region(*s) < lo);
+            let b = slots.partition_point(|s| self.region(*s) < hi);
+            hits.extend(
+                slots[a..b]
+                    .iter()
+                    .copied()
+                    .filter(|s| conditions.hold(self, *s) && after(*s)),
+            );
+        }
+        let kind = match query.sort {
+            SortBy::Name => OrderKind::Name,
+            SortBy::Uscc | SortBy::Region => OrderKind::Uscc,
+        };
+        hits.sort_unstable_by(|a, b| {
+            let order = self.cmp(kind, *a, *b);
+            if query.descending {
+                order.reverse()
+            } else {
+                order
+            }
+        });
+        hits.iter()
+            .take(limit)
+            .map(|s| keys::uscc_text(&self.uscc[*s as usize]))
+            .collect()
     }
 
     /// The part of `slots` (sorted by `kind`) inside the region's range and after the cursor,

@@ -148,14 +148,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     for (label, via_index) in [("index", true), ("sql", false)] {
         let mut times = Vec::new();
-        for request in &requests {
+        let mut slowest = Vec::new();
+        for (i, request) in requests.iter().enumerate() {
             let start = Instant::now();
             if via_index {
                 registry.search(request).await?;
             } else {
                 registry.search_sql(request).await?;
             }
-            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            let ms = start.elapsed().as_secs_f64() * 1000.0;
+            times.push(ms);
+            slowest.push((ms, i));
+        }
+        slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (ms, i) in slowest.iter().take(8) {
+            let r = &requests[*i];
+            println!(
+                "  {ms:7.2} ms  region {:?} industries {:?} sizes {:?} tiers {:?} q {:?} sort {:?} limit {} cursor {}",
+                r.filter.region,
+                r.filter.industries,
+                r.filter.size_classes,
+                r.filter.eligible_for,
+                r.filter.name_contains,
+                r.sort,
+                r.limit,
+                r.cursor.is_some()
+            );
         }
         times.sort_by(f64::total_cmp);
         let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
