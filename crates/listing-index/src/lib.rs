@@ -15,7 +15,10 @@
 //! (8 + the name), a hash map entry USCC → slot, and five sort orders of 4-byte slot numbers:
 //! USCC, name, region (a subtree is a contiguous range), and province-then-USCC and
 //! province-then-name (a province is a contiguous range; a city or county inside it is tested
-//! per row).
+//! per row, and once the walk has taken as many steps as the city or county holds, its own
+//! rows are tested and sorted instead). Each sorted run keeps, per 64 positions, the OR of the
+//! rows' tier and size flags, so a filter on a rare flag skips whole blocks. At 1m demo firms
+//! the whole index is ~141 bytes per enterprise.
 //!
 //! ```
 //! use shangyun_listing_index::{Listing, ListingIndex, Query, SortBy};
