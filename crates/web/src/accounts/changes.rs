@@ -152,6 +152,8 @@ impl Accounts {
             append_audit!(&self.db, tx, &entry)?;
             tx.commit().await?;
         });
+        // After the commit: a lookup racing the write cannot leave the old account behind.
+        self.tokens.clear();
         Ok(())
     }
 
@@ -198,6 +200,8 @@ impl Accounts {
                 None => false,
             }
         });
+        // After the commit: a lookup racing the revocation cannot leave the token behind.
+        self.tokens.clear();
         Ok(done)
     }
 }

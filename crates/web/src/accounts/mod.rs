@@ -5,6 +5,7 @@
 
 mod changes;
 pub mod secret;
+mod token_cache;
 
 pub use changes::TokenInfo;
 
@@ -14,6 +15,8 @@ use crate::scope::region_prefix;
 use changes::{Entry, account_json, append_audit};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
+pub use token_cache::TOKEN_CACHE_TTL;
+use token_cache::TokenCache;
 
 /// The five kinds of account. What each may do is in [`crate::routes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -127,6 +130,7 @@ pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 #[derive(Clone, Debug)]
 pub struct Accounts {
     db: Db,
+    tokens: TokenCache,
 }
 
 type UserRow = (
@@ -159,7 +163,10 @@ const USER_COLUMNS: &str =
 
 impl Accounts {
     pub(crate) fn new(db: Db) -> Accounts {
-        Accounts { db }
+        Accounts {
+            db,
+            tokens: TokenCache::default(),
+        }
     }
 
     /// How many accounts exist (0 = bootstrap needed).
@@ -176,6 +183,7 @@ impl Accounts {
 
     /// Creates an account, audited as done by `actor`.
     pub async fn create_user_as(&self, actor: &str, user: &NewUser) -> Result<Principal, WebError> {
+        self.tokens.clear();
         validate(user)?;
         let password = user.password.clone();
         let hash = tokio::task::spawn_blocking(move || secret::hash_password(&password))
@@ -333,6 +341,9 @@ impl Accounts {
     /// at a time for the whole server).
     pub async fn token_principal(&self, raw: &str) -> Result<Option<Principal>, WebError> {
         let hash = secret::sha256_hex(raw);
+        if let Some(principal) = self.tokens.get(&hash) {
+            return Ok(Some(principal));
+        }
         let sql = format!(
             "SELECT {USER_COLUMNS}, t.last_used_at FROM web_api_tokens t \
              JOIN web_users u ON u.id = t.user_id WHERE t.token_hash = $1"
@@ -349,16 +360,21 @@ impl Accounts {
             with_pool!(&self.db, p =>
                 sqlx::query(touch).bind(now).bind(&hash).execute(p).await.map(|_| ()))?;
         }
-        self.finish(Some((
-            id,
-            name,
-            role,
-            region,
-            provider,
-            must_change,
-            disabled,
-        )))
-        .await
+        let principal = self
+            .finish(Some((
+                id,
+                name,
+                role,
+                region,
+                provider,
+                must_change,
+                disabled,
+            )))
+            .await?;
+        if let Some(p) = &principal {
+            self.tokens.put(hash, p.clone());
+        }
+        Ok(principal)
     }
 
     async fn finish(&self, row: Option<UserRow>) -> Result<Option<Principal>, WebError> {
