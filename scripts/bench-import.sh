@@ -38,9 +38,9 @@ cargo build --release -p shangyun >&2
 BIN="$TARGET/release/shangyun"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/shangyun-bench.XXXXXX")"
-CREATED_DBS=()
 cleanup() {
-  for db in "${CREATED_DBS[@]}"; do
+  # fresh_pg runs in a command substitution (a subshell): the databases are found by name.
+  for db in $(psql -Atq "$PG" -c "SELECT datname FROM pg_database WHERE datname LIKE 'shangyun_bench_$$\_%'" 2>/dev/null); do
     psql -q "$PG" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
   done
   rm -rf "$WORK"
@@ -65,7 +65,6 @@ fresh_pg() {
   local db="shangyun_bench_$$_$1"
   psql -q "$PG" -c "DROP DATABASE IF EXISTS $db" >/dev/null
   psql -q "$PG" -c "CREATE DATABASE $db" >/dev/null
-  CREATED_DBS+=("$db")
   echo "$PG_BASE/$db"
 }
 
