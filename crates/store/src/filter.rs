@@ -59,30 +59,9 @@ impl RegistryFilter {
         self.compile(Placeholder::Question).map(|_| ())
     }
 
-    /// The `WHERE` condition (over `enterprises e`) and its bind values in order.
+    /// The `WHERE` condition (over `enterprises e`) and its bind values in order. A region
+    /// subtree is a range of codes, which the `registered_region` index walks.
     pub(crate) fn compile(&self, style: Placeholder) -> StoreResult<Compiled> {
-        self.compile_for(style, RegionForm::Range)
-    }
-
-    /// [`compile`](Self::compile) for one page of a listing in `sort` order, written so that
-    /// the planner takes the listing index of migration 0003 that walks the filter's region in
-    /// that order: a province or city as an equality on its code's leading digits (ordered by
-    /// name or USCC inside it), or as a code range when listing by region. (Offered both, a
-    /// planner without per-value statistics prefers the range and sorts a province.)
-    pub(crate) fn compile_for_page(
-        &self,
-        style: Placeholder,
-        by_region: bool,
-    ) -> StoreResult<Compiled> {
-        let form = if by_region {
-            RegionForm::Range
-        } else {
-            RegionForm::LeadingDigits
-        };
-        self.compile_for(style, form)
-    }
-
-    fn compile_for(&self, style: Placeholder, form: RegionForm) -> StoreResult<Compiled> {
         let mut out = Compiled {
             sql: String::from("TRUE"),
             binds: Vec::new(),
@@ -90,7 +69,7 @@ impl RegistryFilter {
         };
         if let Some(region) = &self.region {
             let prefix = region_prefix(region)?;
-            region_condition(&mut out, prefix, form);
+            region_condition(&mut out, prefix);
         }
         if !self.industries.is_empty() {
             let mut parts = Vec::new();
@@ -161,11 +140,7 @@ impl RegistryFilter {
             out.sql += &format!(" AND e.uscc IN ({})", selects.join(" UNION ALL "));
         }
         if let Some(needle) = self.name_contains.as_deref().filter(|n| !n.is_empty()) {
-            let small_scope = match &self.region {
-                Some(region) => region_prefix(region)?.len() >= 4,
-                None => false,
-            };
-            let condition = crate::search::name_condition(&mut out, needle, small_scope)?;
+            let condition = crate::search::name_condition(&mut out, needle)?;
             out.sql += &condition;
         }
         if !self.holds_title.is_empty() {
@@ -240,34 +215,18 @@ impl Compiled {
 }
 
 /// The column of `derived` holding a tier's summary outcome. Fixed names, never user input.
-/// How a region subtree is written (see [`RegistryFilter::compile_for_page`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RegionForm {
-    /// `registered_region` in `[prefix, next prefix)`.
-    Range,
-    /// `substr(registered_region, 1, n) = prefix` (a county: `registered_region = code`).
-    LeadingDigits,
-}
-
-fn region_condition(out: &mut Compiled, prefix: String, form: RegionForm) {
+/// A region subtree: a county is its code, a province or city the range of codes starting
+/// with its leading digits.
+fn region_condition(out: &mut Compiled, prefix: String) {
     if prefix.len() == 6 {
         let code = out.bind(Bind::Text(prefix));
         out.sql += &format!(" AND e.registered_region = {code}");
         return;
     }
-    match form {
-        RegionForm::Range => {
-            let upper = out.bind(Bind::Text(prefix_upper_bound(&prefix)));
-            let lower = out.bind(Bind::Text(prefix));
-            out.sql +=
-                &format!(" AND e.registered_region >= {lower} AND e.registered_region < {upper}");
-        }
-        RegionForm::LeadingDigits => {
-            let digits = prefix.len();
-            let lower = out.bind(Bind::Text(prefix));
-            out.sql += &format!(" AND substr(e.registered_region, 1, {digits}) = {lower}");
-        }
-    }
+    let upper = prefix_upper_bound(&prefix);
+    let lower = out.bind(Bind::Text(prefix));
+    let upper = out.bind(Bind::Text(upper));
+    out.sql += &format!(" AND e.registered_region >= {lower} AND e.registered_region < {upper}");
 }
 
 pub(crate) fn tier_column(tier: Tier) -> &'static str {
@@ -419,13 +378,12 @@ mod tests {
         assert_eq!(c.binds[6], Bind::Int(2024));
         assert_eq!(c.binds[7], Bind::Text("small".into()));
         assert_eq!(c.binds[8], Bind::Int(2024));
-        // A listing (not by region) writes the city as its leading digits, for the index
-        // that walks it in the sort order.
-        let page = filter.compile_for_page(Placeholder::Question, false)?;
+        // The city is a range of codes, for the registered_region index.
         assert!(
-            page.sql.contains("substr(e.registered_region, 1, 4) = ?"),
+            c.sql
+                .contains("e.registered_region >= $1 AND e.registered_region < $2"),
             "{}",
-            page.sql
+            c.sql
         );
         Ok(())
     }

@@ -34,6 +34,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_listing_changes.sql"),
         include_str!("../migrations/postgres/0004_listing_changes.sql"),
     ),
+    (
+        5,
+        "search in memory",
+        include_str!("../migrations/sqlite/0005_search_in_memory.sql"),
+        include_str!("../migrations/postgres/0005_search_in_memory.sql"),
+    ),
 ];
 
 /// The backend a migration set is for.

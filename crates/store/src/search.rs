@@ -139,18 +139,11 @@ impl Cursor {
     }
 }
 
-/// The name condition of a filter, appended to the compiled `WHERE` text. Exact substring on
-/// both backends; the index narrows, the exact test decides.
-///
-/// `small_scope`: the filter's region is a city or county (a few thousand firms at most in a
-/// registry of millions). Its rows are then tested one by one, which costs at most that many
-/// tests, instead of gathering every firm in the country whose name holds the fragment — for a
-/// common word (科技, 贸易) tens of thousands.
-pub(crate) fn name_condition(
-    out: &mut Compiled,
-    needle: &str,
-    small_scope: bool,
-) -> StoreResult<String> {
+/// The name condition of a filter, appended to the compiled `WHERE` text: an exact substring
+/// test, row by row, on both backends. Name fragments are searched in the listing index; SQL
+/// sees one only with a filter the index does not hold (a year, titles held), whose other
+/// conditions narrow the rows first, or in the seconds before the index is built.
+pub(crate) fn name_condition(out: &mut Compiled, needle: &str) -> StoreResult<String> {
     if needle.contains('\0') || needle.chars().count() > 200 {
         return Err(StoreError::InvalidFilter {
             reason: "name fragment must be at most 200 characters, without NUL".to_owned(),
@@ -159,18 +152,7 @@ pub(crate) fn name_condition(
     Ok(match out.style {
         Placeholder::Question => {
             let exact = out.bind(Bind::Text(needle.to_owned()));
-            if needle.chars().count() >= 3 && !small_scope {
-                // FTS5 trigram phrase: the fragment's trigrams in sequence.
-                let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
-                let m = out.bind(Bind::Text(phrase));
-                format!(
-                    " AND e.uscc IN (SELECT s.uscc FROM enterprise_search s WHERE s.id IN \
-                     (SELECT rowid FROM enterprise_names WHERE enterprise_names MATCH {m})) \
-                     AND instr(e.name, {exact}) > 0"
-                )
-            } else {
-                format!(" AND instr(e.name, {exact}) > 0")
-            }
+            format!(" AND instr(e.name, {exact}) > 0")
         }
         Placeholder::Dollar => {
             let mut pattern = String::from("%");
@@ -190,9 +172,7 @@ pub(crate) fn name_condition(
 /// `WHERE … ORDER BY … LIMIT …` over `enterprises e` for one page.
 pub(crate) fn page_tail(request: &SearchRequest, style: Placeholder) -> StoreResult<Compiled> {
     let sort = request.sort;
-    let mut c = request
-        .filter
-        .compile_for_page(style, sort.key == SortKey::Region)?;
+    let mut c = request.filter.compile(style)?;
     let column = match (sort.key, style) {
         (SortKey::Uscc, _) => None,
         // PostgreSQL orders by the database's collation unless told; "C" is byte order, which
@@ -219,8 +199,8 @@ pub(crate) fn page_tail(request: &SearchRequest, style: Placeholder) -> StoreRes
     }
     let limit = c.bind(Bind::Int(i64::from(request.limit.max(1))));
     // Within one county every row has the same region, so leading the order with it changes
-    // nothing — except that SQLite then sees that (registered_region, uscc) or
-    // (registered_region, name) already yields the order, instead of sorting the county.
+    // nothing — except that SQLite then sees that the registered_region index, whose entries
+    // end with the USCC, already yields the USCC order, instead of sorting the county.
     let county = request
         .filter
         .region
@@ -370,8 +350,9 @@ mod tests {
         };
         let c = page_tail(&request, Placeholder::Dollar)?;
         assert_eq!(c.binds[0], Bind::Text("%100\\%\\_\\\\%".into()));
+        // SQLite tests with instr(): the fragment is bound as it is.
         let c = page_tail(&request, Placeholder::Question)?;
-        assert_eq!(c.binds[1], Bind::Text("\"100%_\\\"".into()));
+        assert_eq!(c.binds[0], Bind::Text("100%_\\".into()));
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
-//! Planner statistics. The listing indices (migration 0003) only help when the planner knows
-//! a province holds ~3% of the registry and a county ~0.03%; without statistics SQLite guesses
-//! and reads a province through the wrong index. Refreshed after every import and demo load,
+//! Planner statistics. Choosing between the region, industry and derived indices for the SQL
+//! search path (requests the listing index does not hold) needs to know that a province holds
+//! ~3% of the registry and a county ~0.03%; without statistics SQLite guesses and reads a
+//! province through the wrong index. Refreshed after every import and demo load,
 //! the writes that change the distribution.
 
 use crate::backend::Backend;
