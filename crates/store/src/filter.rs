@@ -47,9 +47,8 @@ pub struct RegistryFilter {
     pub title_valid_on: Option<NaiveDate>,
     /// The year whose derived values `size_classes`, `eligible_for` and `candidate_for` read.
     pub year: Option<i32>,
-    /// The name contains this text (exact, case-sensitive substring). Three or more characters
-    /// use the name index (SQLite FTS5 trigram, PostgreSQL pg_trgm); shorter ones scan the
-    /// other conditions' rows.
+    /// The name contains this text (exact, case-sensitive substring). The listing index
+    /// searches names in memory; the SQL path tests the other conditions' rows one by one.
     pub name_contains: Option<String>,
 }
 
