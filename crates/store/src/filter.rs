@@ -213,7 +213,6 @@ impl Compiled {
     }
 }
 
-/// The column of `derived` holding a tier's summary outcome. Fixed names, never user input.
 /// A region subtree: a county is its code, a province or city the range of codes starting
 /// with its leading digits.
 fn region_condition(out: &mut Compiled, prefix: String) {
@@ -228,6 +227,7 @@ fn region_condition(out: &mut Compiled, prefix: String) {
     out.sql += &format!(" AND e.registered_region >= {lower} AND e.registered_region < {upper}");
 }
 
+/// The column of `derived` holding a tier's summary outcome. Fixed names, never user input.
 pub(crate) fn tier_column(tier: Tier) -> &'static str {
     match tier {
         Tier::Innovative => "tier_innovative",

@@ -2,7 +2,7 @@
 -- shangyun-listing-index, see ARCHITECTURE.md): name fragments, region subtrees and the sort
 -- orders. The SQL structures that duplicated it for search — the FTS5 trigram name index with
 -- its shadow table and triggers, the name order and migration 0003's five listing indices —
--- cost every write: together ~40% of a 1m-row import (104.9 s → 61.6 s measured on SQLite).
+-- cost every write: a third of a 1m-row import (104.9 s before, 61.6–71.5 s without them).
 -- The few requests the index does not hold (a given year, titles held, the seconds before the
 -- index is built) use the region, industry and derived indices and test names row by row.
 -- Keep in step with postgres/0005.
