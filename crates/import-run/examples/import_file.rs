@@ -2,10 +2,10 @@
 //!
 //!   cargo run --release -p shangyun-import-run --example import_file -- FILE DATABASE
 //!
-//! `BATCH_ROWS=N` sets the batch size, `SHANGYUN_IMPORT_OVERLAP=pipelined` the overlap.
+//! `BATCH_ROWS=N` sets the batch size.
 //! `GENERATE_ROWS=N` first writes a demo CSV of N rows (seed 1) to FILE. Prints rows, seconds and rows/s, and the stage timings.
 
-use shangyun_import_run::{ImportFile, ImportOptions, Overlap};
+use shangyun_import_run::{ImportFile, ImportOptions};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -22,7 +22,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let registry = shangyun_store::Registry::open(&database).await?;
     let options = ImportOptions {
-        overlap: Overlap::from_env(),
         batch_rows: match std::env::var("BATCH_ROWS") {
             Ok(n) => n.parse()?,
             Err(_) => ImportOptions::default().batch_rows,

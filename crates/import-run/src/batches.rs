@@ -1,7 +1,7 @@
 //! Batches of records on their way into the store, shared by the import run and
 //! `shangyun demo`: a builder that cuts the row stream into batches (never between two rows
-//! of one enterprise), and the writer that commits them through the store's import protocol
-//! with batch N+1 prepared (stored state read, values derived) while batch N is committed.
+//! of one enterprise) and derives their values on the producer's thread, and the writer that
+//! commits them through the store's import protocol.
 
 use shangyun_registry::{AnnualFigures, Enterprise};
 use shangyun_store::{
@@ -10,10 +10,10 @@ use shangyun_store::{
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-/// Batches buffered between the reader and the writer. One is enough: reading and validating
-/// take less than half of the writer's time, so the
-/// reader is always a batch ahead; memory holds at most three batches (building, queued,
-/// being written; ~1 KB a row with its derived values).
+/// Batches buffered between the reader and the writer. One is enough: reading, validating
+/// and deriving take less than half of the writer's time (1m rows into SQLite: 11 s of
+/// 31 s), so the reader is always a batch ahead; memory holds at most three batches
+/// (building, queued, being written; ~1 KB a row with its derived values).
 pub const BATCHES_IN_FLIGHT: usize = 1;
 
 /// Data rows per transaction unless the caller says otherwise. Every commit writes each page
@@ -22,11 +22,14 @@ pub const BATCHES_IN_FLIGHT: usize = 1;
 /// 50k rows per batch took 23% less CPU than 10k).
 pub const DEFAULT_BATCH_ROWS: u32 = 50_000;
 
-/// One batch: the records of a run of data rows, and where that run ends in the file.
+/// One batch: the records of a run of data rows, derived as if new, and where that run ends
+/// in the file.
 #[derive(Debug)]
 pub struct Batch {
-    /// The records; the store derives their values.
-    pub records: Vec<EnterpriseRecord>,
+    /// The records with their derived values ([`PreparedBatch::assuming_new`]: the store keeps
+    /// them for the enterprises not stored yet and derives the others anew under its write
+    /// lock); an error when a record breaks the store's invariants.
+    pub prepared: StoreResult<PreparedBatch>,
     /// The last data row (1-based ordinal among data rows) this batch covers.
     pub rows_through: u64,
     /// Rows that gave a record.
@@ -36,8 +39,8 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// A batch of `records` (sorted here into key order) covering data rows up to
-    /// `rows_through`.
+    /// A batch of `records` (sorted here into key order and derived: call it on the
+    /// producer's thread, not the writer's) covering data rows up to `rows_through`.
     pub fn new(
         mut records: Vec<EnterpriseRecord>,
         rows_through: u64,
@@ -46,7 +49,7 @@ impl Batch {
     ) -> Batch {
         sort_by_key_order(&mut records);
         Batch {
-            records,
+            prepared: PreparedBatch::assuming_new(records),
             rows_through,
             rows_ok,
             rows_bad,
@@ -61,8 +64,16 @@ impl Batch {
 /// enterprise once, from all its years, instead of re-deriving it in the next batch.
 pub struct BatchBuilder {
     limit: u64,
-    current: Batch,
+    current: Pending,
     rows: u64,
+}
+
+/// The batch being filled.
+struct Pending {
+    records: Vec<EnterpriseRecord>,
+    rows_through: u64,
+    rows_ok: u64,
+    rows_bad: u64,
 }
 
 impl BatchBuilder {
@@ -110,9 +121,8 @@ impl BatchBuilder {
     fn take(&mut self) -> Batch {
         self.rows = 0;
         let through = self.current.rows_through;
-        let mut batch = std::mem::replace(&mut self.current, empty_batch(through));
-        sort_by_key_order(&mut batch.records);
-        batch
+        let full = std::mem::replace(&mut self.current, empty_batch(through));
+        Batch::new(full.records, full.rows_through, full.rows_ok, full.rows_bad)
     }
 
     /// Merges consecutive rows of one enterprise into one record, as the store's upsert
@@ -143,8 +153,8 @@ pub fn sort_by_key_order(records: &mut [EnterpriseRecord]) {
     records.sort_by(|a, b| a.enterprise.uscc.cmp(&b.enterprise.uscc));
 }
 
-fn empty_batch(through: u64) -> Batch {
-    Batch {
+fn empty_batch(through: u64) -> Pending {
+    Pending {
         records: Vec::new(),
         rows_through: through,
         rows_ok: 0,
@@ -162,27 +172,6 @@ pub struct WriterTimings {
     pub batches: u64,
 }
 
-/// How the writer drives the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlap {
-    /// One `import_batch` per batch: the store reads, derives and writes under its write lock.
-    /// The reader thread still runs ahead through the channel.
-    Sequential,
-    /// Batch N+1 prepared (stored state read, values derived) while batch N is committed.
-    Pipelined,
-}
-
-impl Overlap {
-    /// `SHANGYUN_IMPORT_OVERLAP=pipelined` or `sequential` (the default: on two shared cores,
-    /// measured faster; see scripts/bench-import.sh).
-    pub fn from_env() -> Overlap {
-        match std::env::var("SHANGYUN_IMPORT_OVERLAP").as_deref() {
-            Ok("pipelined") => Overlap::Pipelined,
-            _ => Overlap::Sequential,
-        }
-    }
-}
-
 /// Commits every batch received, in order, under the import journal `import_id`.
 /// `on_commit` is called after each commit. Ends when the sender is dropped (or at the first
 /// store error; dropping the receiver then stops the sender).
@@ -190,12 +179,10 @@ pub async fn write_batches(
     registry: &Registry,
     import_id: i64,
     mut batches: mpsc::Receiver<Batch>,
-    overlap: Overlap,
     timings: &mut WriterTimings,
     mut on_commit: impl FnMut(&BatchProgress),
 ) -> StoreResult<UpsertSummary> {
     let mut total = UpsertSummary::default();
-    let mut ready: Option<(BatchProgress, PreparedBatch)> = None;
     loop {
         let waited = Instant::now();
         let Some(batch) = batches.recv().await else {
@@ -210,31 +197,10 @@ pub async fn write_batches(
             rows_ok: batch.rows_ok,
             rows_bad: batch.rows_bad,
         };
-        if overlap == Overlap::Sequential {
-            total.add(&registry.import_batch(&progress, &batch.records).await?);
-            timings.store += in_store.elapsed();
-            on_commit(&progress);
-            continue;
-        }
-        let prepare = registry.prepare_batch(batch.records);
-        let prepared = match ready.take() {
-            Some((committing, prepared)) => {
-                let (committed, next) =
-                    tokio::join!(registry.commit_import_batch(&committing, prepared), prepare);
-                total.add(&committed?);
-                on_commit(&committing);
-                next?
-            }
-            None => prepare.await?,
-        };
+        let prepared = batch.prepared?;
+        total.add(&registry.commit_import_batch(&progress, prepared).await?);
         timings.store += in_store.elapsed();
-        ready = Some((progress, prepared));
-    }
-    if let Some((committing, prepared)) = ready {
-        let in_store = Instant::now();
-        total.add(&registry.commit_import_batch(&committing, prepared).await?);
-        timings.store += in_store.elapsed();
-        on_commit(&committing);
+        on_commit(&progress);
     }
     Ok(total)
 }
@@ -285,7 +251,10 @@ mod tests {
             .iter()
             .map(|b| {
                 (
-                    b.records
+                    b.prepared
+                        .as_ref()
+                        .expect("valid records")
+                        .records()
                         .iter()
                         .map(|r| (r.enterprise.uscc.as_str(), r.figures.len()))
                         .collect(),
@@ -315,7 +284,11 @@ mod tests {
         closed.extend(builder.finish());
         let through: Vec<u64> = closed.iter().map(|b| b.rows_through).collect();
         assert_eq!(through, vec![2, 4, 5]);
-        assert!(closed.iter().all(|b| b.records.is_empty()));
+        assert!(
+            closed
+                .iter()
+                .all(|b| b.prepared.as_ref().is_ok_and(|p| p.is_empty()))
+        );
     }
 
     #[test]

@@ -2,14 +2,12 @@
 //! refused before the database is touched), [`ImportFile::run`] imports the rows.
 //!
 //! Two stages overlap, joined by a bounded channel of batches: a reading thread (read, map,
-//! parse, validate, error report, batching) and the store writer on the caller's async
+//! parse, validate, error report, batching, derivation) and the store writer on the caller's async
 //! runtime. Every data row is validated on every run, so the error report is complete even
 //! when a run resumes after a kill; rows up to the journal's `rows_through` are just not
 //! written again.
 
-use crate::batches::{
-    BATCHES_IN_FLIGHT, Batch, BatchBuilder, DEFAULT_BATCH_ROWS, Overlap, WriterTimings,
-};
+use crate::batches::{BATCHES_IN_FLIGHT, Batch, BatchBuilder, DEFAULT_BATCH_ROWS, WriterTimings};
 use crate::error::RunError;
 use crate::hash::file_sha256;
 use crate::progress::{Progress, Shared};
@@ -49,8 +47,6 @@ pub struct ImportOptions {
     /// Where the error report goes, XLSX and CSV (default: beside the input,
     /// `FILE.errors.xlsx` / `FILE.errors.csv`).
     pub report: Option<(PathBuf, PathBuf)>,
-    /// How the writer drives the store.
-    pub overlap: Overlap,
     /// The admission rule (`None`: every valid row is admitted).
     pub admit: Option<Admit>,
 }
@@ -62,7 +58,6 @@ impl std::fmt::Debug for ImportOptions {
             .field("batch_rows", &self.batch_rows)
             .field("name", &self.name)
             .field("report", &self.report)
-            .field("overlap", &self.overlap)
             .field("admit", &self.admit.as_ref().map(|_| "…"))
             .finish()
     }
@@ -75,7 +70,6 @@ impl Default for ImportOptions {
             batch_rows: DEFAULT_BATCH_ROWS,
             name: None,
             report: None,
-            overlap: Overlap::Sequential,
             admit: None,
         }
     }
@@ -120,7 +114,6 @@ pub struct ImportFile {
     name: String,
     hash: String,
     unknown_columns: Vec<String>,
-    overlap: Overlap,
     started: Instant,
     shared: Arc<Shared>,
     go: std_mpsc::Sender<Go>,
@@ -201,7 +194,6 @@ impl ImportFile {
             name,
             hash,
             unknown_columns: opened.unknown_columns,
-            overlap: options.overlap,
             started,
             shared,
             go: go_tx,
@@ -252,7 +244,6 @@ impl ImportFile {
             name,
             hash,
             unknown_columns,
-            overlap,
             started,
             shared,
             go,
@@ -273,18 +264,12 @@ impl ImportFile {
             on_progress: Arc::clone(&on_progress),
         });
         let mut writer_timings = WriterTimings::default();
-        let written = crate::batches::write_batches(
-            registry,
-            import_id,
-            batches,
-            overlap,
-            &mut writer_timings,
-            |p| {
+        let written =
+            crate::batches::write_batches(registry, import_id, batches, &mut writer_timings, |p| {
                 shared.committed(p.rows_through);
                 on_progress(&shared.snapshot());
-            },
-        )
-        .await;
+            })
+            .await;
         let read = end
             .await
             .map_err(|_| RunError::Thread("it stopped".to_owned()))?;

@@ -40,11 +40,7 @@ pub(crate) async fn prepare<B: Backend>(
     backend: &B,
     records: Vec<EnterpriseRecord>,
 ) -> StoreResult<PreparedBatch> {
-    let merged = match plan::normalize(&records)? {
-        std::borrow::Cow::Borrowed(_) => None,
-        std::borrow::Cow::Owned(merged) => Some(merged),
-    };
-    let records = merged.unwrap_or(records);
+    let records = normalized(records)?;
     let usccs: Vec<&str> = records.iter().map(|r| r.enterprise.uscc.as_str()).collect();
     let mut tx = backend.begin_read().await?;
     let snapshot = load_existing(backend, &mut tx, &usccs).await?;
@@ -66,9 +62,17 @@ pub(crate) async fn prepare<B: Backend>(
     })
 }
 
-/// Writes a prepared batch. What is stored is read again under the write lock; if it changed
-/// since `prepare`, the batch is planned and derived anew, so the outcome is the same as an
-/// unprepared write.
+/// `records` checked, with the records of one USCC merged.
+fn normalized(records: Vec<EnterpriseRecord>) -> StoreResult<Vec<EnterpriseRecord>> {
+    Ok(match plan::normalize(&records)? {
+        std::borrow::Cow::Borrowed(_) => records,
+        std::borrow::Cow::Owned(merged) => merged,
+    })
+}
+
+/// Writes a prepared batch. What is stored is read again under the write lock; each
+/// enterprise whose stored state changed since `prepare` is derived anew, so the outcome is
+/// the same as an unprepared write.
 pub(crate) async fn commit_prepared<B: Backend>(
     backend: &B,
     actor: &str,
@@ -93,12 +97,32 @@ pub struct PreparedBatch {
 }
 
 impl PreparedBatch {
+    /// Derives `records` as if none of them were stored, without touching the database: the
+    /// producer of an import (its reading thread) runs this while the writer commits the
+    /// batch before. At commit the values are kept for the enterprises still not stored and
+    /// derived anew for the others, as for any prepared batch.
+    pub fn assuming_new(records: Vec<EnterpriseRecord>) -> StoreResult<PreparedBatch> {
+        let records = normalized(records)?;
+        let snapshot = Existing::default();
+        let derived = plan::derive_changed(&records, &snapshot);
+        Ok(PreparedBatch {
+            records,
+            snapshot,
+            derived,
+        })
+    }
+
     /// The batch's USCCs.
     pub(crate) fn usccs(&self) -> Vec<String> {
         self.records
             .iter()
             .map(|r| r.enterprise.uscc.clone())
             .collect()
+    }
+
+    /// The records (duplicates merged).
+    pub fn records(&self) -> &[EnterpriseRecord] {
+        &self.records
     }
 
     /// Enterprises in the batch (duplicates merged).
@@ -142,10 +166,10 @@ async fn write_batch<B: Backend>(
     };
 
     let existing = load_existing(backend, conn, &usccs).await?;
-    let mut precomputed = match prepared {
-        Some((snapshot, derived)) if snapshot == existing => Some(derived),
-        _ => None,
-    };
+    let mut precomputed = prepared.map(|(snapshot, mut derived)| {
+        derived.retain(|uscc, _| snapshot.same_for(&existing, uscc));
+        derived
+    });
     let batch = plan::plan_batch(records, &existing, import.is_none(), precomputed.as_mut());
     let now = Utc::now();
     write_plan(backend, conn, &batch, now).await?;

@@ -19,6 +19,27 @@ pub(crate) struct Existing {
     pub titles: HashMap<String, Vec<Title>>,
 }
 
+impl Existing {
+    /// Whether `self` and `other` hold the same stored state for `uscc` (figures and titles
+    /// in any order): values derived against one hold for the other.
+    pub fn same_for(&self, other: &Existing, uscc: &str) -> bool {
+        fn sorted<T: Clone, K: Ord>(rows: Option<&Vec<T>>, key: impl Fn(&T) -> K) -> Vec<T> {
+            let mut rows = rows.cloned().unwrap_or_default();
+            rows.sort_by_key(key);
+            rows
+        }
+        let figures = |e: &Existing| sorted(e.figures.get(uscc), |f| f.year);
+        let titles = |e: &Existing| {
+            sorted(e.titles.get(uscc), |t| {
+                (crate::filter::tier_key(t.tier), t.issued)
+            })
+        };
+        self.enterprises.get(uscc) == other.enterprises.get(uscc)
+            && figures(self) == figures(other)
+            && titles(self) == titles(other)
+    }
+}
+
 /// A derived row as written: the values plus whether its year is the enterprise's latest.
 #[derive(Debug, Clone)]
 pub(crate) struct DerivedRow {

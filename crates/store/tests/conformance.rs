@@ -52,6 +52,7 @@ conformance!(
     invalid_records_are_refused_whole,
     large_batch_round_trips,
     prepared_batches_equal_direct_writes,
+    batches_derived_as_new_rederive_stored_enterprises,
 );
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -746,6 +747,59 @@ mod cases {
         let again = r.import_batch(&progress, &rows).await?;
         assert_eq!(again.enterprises_unchanged, 10);
         assert_eq!(r.imports(Some("prepared")).await?[0].rows_through, 10);
+        Ok(())
+    }
+
+    pub async fn batches_derived_as_new_rederive_stored_enterprises(db: &TestDb) -> TestResult {
+        let r = &db.registry;
+        let stored = record(31, "330106", "3311", &[(2024, 500, 1500.0)]);
+        let key = stored.enterprise.uscc.clone();
+        r.upsert(&stored).await?;
+        let mut known = stored.clone();
+        known.figures = vec![figures(&key, 2025, 520, 1600.0, None)];
+        let newcomer = record(32, "350102", "6511", &[(2024, 5, 20.0)]);
+
+        // Derived on the producer's side as if both were new: the known one without its
+        // stored 2024.
+        let batch = vec![known.clone(), newcomer.clone()];
+        let prepared = shangyun_store::PreparedBatch::assuming_new(batch.clone())?;
+        let start = r.begin_import("new.csv", "assuming-new").await?;
+        let progress = BatchProgress {
+            import_id: start.journal.id,
+            rows_through: 2,
+            rows_ok: 2,
+            rows_bad: 0,
+        };
+        let s = r.commit_import_batch(&progress, prepared).await?;
+        assert_eq!(
+            (
+                s.enterprises_inserted,
+                s.figures_inserted,
+                s.derived_written
+            ),
+            (1, 2, 3),
+            "the stored enterprise is derived again over both years"
+        );
+        let file = r.get(&key).await?.ok_or("missing")?;
+        let years: Vec<(i32, Option<String>)> = file
+            .derived
+            .iter()
+            .map(|d| (d.year, d.size_class.clone()))
+            .collect();
+        assert_eq!(
+            years,
+            vec![
+                (2024, Some("small".to_owned())),
+                (2025, Some("small".to_owned()))
+            ]
+        );
+        let fresh = r.get(&newcomer.enterprise.uscc).await?.ok_or("missing")?;
+        assert_eq!(fresh.derived.len(), 1);
+        assert_eq!(fresh.derived[0].size_class.as_deref(), Some("micro"));
+
+        // The same rows through the unprepared path change nothing more.
+        let again = r.import_batch(&progress, &batch).await?;
+        assert_eq!((again.enterprises_unchanged, again.derived_written), (2, 0));
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! database through the same batched, journaled path as `shangyun import` — or written as an
 //! import file (CSV or XLSX) for benchmarks and trials.
 
-use super::import::{BATCHES_IN_FLIGHT, Batch, Meter, Overlap, WriterTimings};
+use super::import::{BATCHES_IN_FLIGHT, Batch, Meter, WriterTimings};
 use super::open::{self, Session};
 use crate::output;
 use serde::Serialize;
@@ -167,7 +167,6 @@ fn load_into(
         registry,
         start.journal.id,
         rx,
-        Overlap::from_env(),
         &mut WriterTimings::default(),
         |p| meter.committed(p.rows_through),
     ));

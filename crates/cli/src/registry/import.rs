@@ -5,7 +5,7 @@
 mod progress;
 
 pub use progress::Meter;
-pub use shangyun_import_run::{BATCHES_IN_FLIGHT, Batch, Overlap, WriterTimings, write_batches};
+pub use shangyun_import_run::{BATCHES_IN_FLIGHT, Batch, WriterTimings, write_batches};
 
 use super::open;
 use crate::output;
@@ -75,7 +75,6 @@ pub fn run(database: Option<&str>, args: Args) -> ExitCode {
     let options = ImportOptions {
         year: args.year,
         batch_rows: args.batch,
-        overlap: Overlap::from_env(),
         ..ImportOptions::default()
     };
     // The file first: a file that is no spreadsheet is refused before the database is touched.
