@@ -1,10 +1,10 @@
 //! The store's operations, written once for every backend: load what is stored, plan, write,
 //! audit, commit — one transaction per call.
 
-use crate::backend::{Backend, Conn, NewAudit};
+use crate::backend::{Backend, Conn, NewAudit, Write};
 use crate::error::{StoreError, StoreResult};
 use crate::filter::RegistryFilter;
-use crate::plan::{self, Existing};
+use crate::plan::{self, DerivedRow, Existing};
 use crate::records::{
     BatchProgress, ClassifySummary, EnterpriseFile, EnterprisePage, EnterpriseRecord,
     ImportJournal, Progress, UpsertSummary,
@@ -241,12 +241,26 @@ async fn write_plan<B: Backend>(
     batch: &plan::BatchPlan<'_>,
     now: chrono::DateTime<Utc>,
 ) -> StoreResult<()> {
+    let new = |uscc: &str| batch.unstored.contains(uscc);
+    let (fresh, stored): (Vec<&Enterprise>, Vec<&Enterprise>) =
+        batch.enterprises.iter().partition(|e| new(&e.uscc));
     backend
-        .write_enterprises(conn, &batch.enterprises, now)
+        .write_enterprises(conn, &fresh, Write::New, now)
         .await?;
-    backend.write_figures(conn, &batch.figures).await?;
+    backend
+        .write_enterprises(conn, &stored, Write::Upsert, now)
+        .await?;
+    let (fresh, stored): (Vec<&AnnualFigures>, Vec<&AnnualFigures>) =
+        batch.figures.iter().partition(|f| new(&f.uscc));
+    backend.write_figures(conn, &fresh, Write::New).await?;
+    backend.write_figures(conn, &stored, Write::Upsert).await?;
     backend.write_titles(conn, &batch.titles).await?;
-    backend.write_derived(conn, &batch.derived, now).await
+    let (fresh, stored): (Vec<&DerivedRow>, Vec<&DerivedRow>) =
+        batch.derived.iter().partition(|d| new(&d.derived.uscc));
+    backend.write_derived(conn, &fresh, Write::New, now).await?;
+    backend
+        .write_derived(conn, &stored, Write::Upsert, now)
+        .await
 }
 
 fn per_record_audit(changes: Vec<plan::RecordChange>) -> Vec<NewAudit> {
@@ -479,7 +493,10 @@ pub(crate) async fn classify_all<B: Backend>(
                 }
             }
         }
-        backend.write_derived(conn, &rows, Utc::now()).await?;
+        let rows: Vec<&DerivedRow> = rows.iter().collect();
+        backend
+            .write_derived(conn, &rows, Write::Upsert, Utc::now())
+            .await?;
         tx.commit()
             .await
             .map_err(|e| StoreError::from_sqlx(backend.target(), e))?;

@@ -82,6 +82,8 @@ pub(crate) struct BatchPlan<'a> {
     pub figures: Vec<&'a AnnualFigures>,
     pub titles: Vec<&'a Title>,
     pub derived: Vec<DerivedRow>,
+    /// The USCCs that `existing` did not hold: their rows are all new.
+    pub unstored: HashSet<&'a str>,
     pub changes: Vec<RecordChange>,
     pub summary: UpsertSummary,
 }
@@ -197,7 +199,10 @@ pub(crate) fn plan_batch<'a>(
 
         let enterprise_changed = old_enterprise != Some(&record.enterprise);
         match old_enterprise {
-            None => plan.summary.enterprises_inserted += 1,
+            None => {
+                plan.summary.enterprises_inserted += 1;
+                plan.unstored.insert(uscc);
+            }
             Some(_) if enterprise_changed => plan.summary.enterprises_updated += 1,
             Some(_) => plan.summary.enterprises_unchanged += 1,
         }

@@ -2,7 +2,7 @@
 //! `INSERT … SELECT FROM UNNEST(…) ON CONFLICT DO UPDATE`: one round trip per table per batch,
 //! whatever the batch size.
 
-use crate::backend::{Backend, NewAudit};
+use crate::backend::{Backend, NewAudit, Write};
 use crate::error::{StoreError, StoreResult};
 use crate::filter::{Bind, Placeholder, RegistryFilter, tier_key};
 use crate::migrate::{Flavour, migrator};
@@ -70,6 +70,19 @@ fn bind_all<'q>(mut query: PgQuery<'q>, binds: &[Bind]) -> PgQuery<'q> {
         };
     }
     query
+}
+
+/// The advisory lock every registry write transaction holds, with the schema's hash as the
+/// second key (any fixed value: "sy" in ASCII), so nodes sharing one registry write it one
+/// transaction at a time, and registries in other schemas of the database do not wait.
+const REGISTRY_WRITE_LOCK: i32 = 0x7379;
+
+/// An insert statement, with `conflict` appended unless the rows are known new.
+fn insert_sql(write: Write, insert: &str, conflict: &str) -> AssertSqlSafe<String> {
+    AssertSqlSafe(match write {
+        Write::New => insert.to_owned(),
+        Write::Upsert => format!("{insert} {conflict}"),
+    })
 }
 
 const ENTERPRISE_COLUMNS: &str = "uscc, name, registered_region, operating_region, industry, \
@@ -160,7 +173,13 @@ impl Backend for PgBackend {
     }
 
     async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, Postgres>> {
-        self.pool.begin().await.map_err(|e| self.err(e))
+        let mut tx = self.pool.begin().await.map_err(|e| self.err(e))?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
+            .bind(REGISTRY_WRITE_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(tx)
     }
 
     async fn begin_read(&self) -> StoreResult<sqlx::Transaction<'static, Postgres>> {
@@ -268,6 +287,7 @@ impl Backend for PgBackend {
         &self,
         conn: &mut PgConnection,
         rows: &[&Enterprise],
+        write: Write,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         if rows.is_empty() {
@@ -278,18 +298,19 @@ impl Backend for PgBackend {
             rows.iter().map(|e| f(e)).collect::<Vec<Option<&str>>>()
         };
         let founded: Vec<Option<NaiveDate>> = rows.iter().map(|e| e.founded).collect();
-        sqlx::query(
+        sqlx::query(insert_sql(
+            write,
             "INSERT INTO enterprises (uscc, name, registered_region, operating_region, industry, \
              founded, contact_name, contact_phone, contact_email, updated_at) \
              SELECT u.*, $10 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], \
-             $5::text[], $6::date[], $7::text[], $8::text[], $9::text[]) AS u \
-             ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, \
+             $5::text[], $6::date[], $7::text[], $8::text[], $9::text[]) AS u",
+            "ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, \
              registered_region = excluded.registered_region, \
              operating_region = excluded.operating_region, industry = excluded.industry, \
              founded = excluded.founded, contact_name = excluded.contact_name, \
              contact_phone = excluded.contact_phone, contact_email = excluded.contact_email, \
              updated_at = excluded.updated_at",
-        )
+        ))
         .bind(col(|e| &e.uscc))
         .bind(col(|e| &e.name))
         .bind(col(|e| &e.registered_region))
@@ -310,6 +331,7 @@ impl Backend for PgBackend {
         &self,
         conn: &mut PgConnection,
         rows: &[&AnnualFigures],
+        write: Write,
     ) -> StoreResult<()> {
         if rows.is_empty() {
             return Ok(());
@@ -320,21 +342,22 @@ impl Backend for PgBackend {
         let reals = |f: fn(&AnnualFigures) -> Option<f64>| {
             rows.iter().map(|r| f(r)).collect::<Vec<Option<f64>>>()
         };
-        sqlx::query(
+        sqlx::query(insert_sql(
+            write,
             "INSERT INTO annual_figures (uscc, year, employees, revenue, main_business_revenue, \
              assets, rd_spend, rd_staff, net_profit, debt_ratio, ip_class1, \
              ip_class1_high_value, ip_class2, energy_kwh) \
              SELECT * FROM UNNEST($1::text[], $2::int4[], $3::int8[], $4::float8[], \
              $5::float8[], $6::float8[], $7::float8[], $8::int8[], $9::float8[], $10::float8[], \
-             $11::int8[], $12::int8[], $13::int8[], $14::float8[]) \
-             ON CONFLICT (uscc, year) DO UPDATE SET employees = excluded.employees, \
+             $11::int8[], $12::int8[], $13::int8[], $14::float8[])",
+            "ON CONFLICT (uscc, year) DO UPDATE SET employees = excluded.employees, \
              revenue = excluded.revenue, main_business_revenue = excluded.main_business_revenue, \
              assets = excluded.assets, rd_spend = excluded.rd_spend, \
              rd_staff = excluded.rd_staff, net_profit = excluded.net_profit, \
              debt_ratio = excluded.debt_ratio, ip_class1 = excluded.ip_class1, \
              ip_class1_high_value = excluded.ip_class1_high_value, \
              ip_class2 = excluded.ip_class2, energy_kwh = excluded.energy_kwh",
-        )
+        ))
         .bind(rows.iter().map(|r| r.uscc.as_str()).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.year).collect::<Vec<i32>>())
         .bind(ints(|r| r.employees))
@@ -379,7 +402,8 @@ impl Backend for PgBackend {
     async fn write_derived(
         &self,
         conn: &mut PgConnection,
-        rows: &[DerivedRow],
+        rows: &[&DerivedRow],
+        write: Write,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         if rows.is_empty() {
@@ -387,14 +411,15 @@ impl Backend for PgBackend {
         }
         let encoded = rows
             .iter()
-            .map(rows::EncodedDerived::new)
+            .map(|row| rows::EncodedDerived::new(row))
             .collect::<StoreResult<Vec<_>>>()?;
         let summary = |tier: Tier| {
             rows.iter()
                 .map(|r| r.tier_summary(tier))
                 .collect::<Vec<_>>()
         };
-        sqlx::query(
+        sqlx::query(insert_sql(
+            write,
             "INSERT INTO derived (uscc, year, is_latest, size_class, size_edition, \
              size_explanation, tier_innovative, tier_specialized, tier_little_giant, tiers, \
              computed_at) \
@@ -403,15 +428,15 @@ impl Backend for PgBackend {
              FROM UNNEST($1::text[], $2::int4[], $3::bool[], $4::text[], $5::text[], \
              $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) \
              AS u (uscc, year, is_latest, size_class, size_edition, size_explanation, ti, ts, tl, \
-             tiers) \
-             ON CONFLICT (uscc, year) DO UPDATE SET is_latest = excluded.is_latest, \
+             tiers)",
+            "ON CONFLICT (uscc, year) DO UPDATE SET is_latest = excluded.is_latest, \
              size_class = excluded.size_class, size_edition = excluded.size_edition, \
              size_explanation = excluded.size_explanation, \
              tier_innovative = excluded.tier_innovative, \
              tier_specialized = excluded.tier_specialized, \
              tier_little_giant = excluded.tier_little_giant, tiers = excluded.tiers, \
              computed_at = excluded.computed_at",
-        )
+        ))
         .bind(
             rows.iter()
                 .map(|r| r.derived.uscc.as_str())

@@ -4,7 +4,7 @@
 //! as one `json_group_array(…)` value: the driver's cost is per row fetched, SQLite renders
 //! JSON faster than that.
 
-use crate::backend::{Backend, NewAudit};
+use crate::backend::{Backend, NewAudit, Write};
 use crate::error::{StoreError, StoreResult};
 use crate::filter::{Bind, Compiled, Placeholder, RegistryFilter};
 use crate::migrate::{Flavour, migrator};
@@ -138,6 +138,14 @@ macro_rules! exact {
             ")) END"
         )
     };
+}
+
+/// The conflict clause of an upsert, or none for rows known new.
+fn on_conflict(write: Write, clause: &'static str) -> &'static str {
+    match write {
+        Write::New => "",
+        Write::Upsert => clause,
+    }
 }
 
 type SqliteQuery<'q> = Query<'q, Sqlite, SqliteArguments>;
@@ -314,6 +322,7 @@ impl Backend for SqliteBackend {
         &self,
         conn: &mut SqliteConnection,
         rows: &[&Enterprise],
+        write: Write,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
@@ -333,14 +342,15 @@ impl Backend for SqliteBackend {
                     .push_bind(e.contact_email.as_deref())
                     .push_bind(now);
             });
-            qb.push(
+            qb.push(on_conflict(
+                write,
                 " ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, \
                  registered_region = excluded.registered_region, \
                  operating_region = excluded.operating_region, industry = excluded.industry, \
                  founded = excluded.founded, contact_name = excluded.contact_name, \
                  contact_phone = excluded.contact_phone, contact_email = excluded.contact_email, \
                  updated_at = excluded.updated_at",
-            );
+            ));
             qb.build()
                 .execute(&mut *conn)
                 .await
@@ -353,6 +363,7 @@ impl Backend for SqliteBackend {
         &self,
         conn: &mut SqliteConnection,
         rows: &[&AnnualFigures],
+        write: Write,
     ) -> StoreResult<()> {
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
@@ -376,7 +387,8 @@ impl Backend for SqliteBackend {
                     .push_bind(f.ip_class2)
                     .push_bind(f.energy_kwh);
             });
-            qb.push(
+            qb.push(on_conflict(
+                write,
                 " ON CONFLICT (uscc, year) DO UPDATE SET employees = excluded.employees, \
                  revenue = excluded.revenue, \
                  main_business_revenue = excluded.main_business_revenue, \
@@ -385,7 +397,7 @@ impl Backend for SqliteBackend {
                  debt_ratio = excluded.debt_ratio, ip_class1 = excluded.ip_class1, \
                  ip_class1_high_value = excluded.ip_class1_high_value, \
                  ip_class2 = excluded.ip_class2, energy_kwh = excluded.energy_kwh",
-            );
+            ));
             qb.build()
                 .execute(&mut *conn)
                 .await
@@ -420,13 +432,14 @@ impl Backend for SqliteBackend {
     async fn write_derived(
         &self,
         conn: &mut SqliteConnection,
-        rows: &[DerivedRow],
+        rows: &[&DerivedRow],
+        write: Write,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let encoded = chunk
                 .iter()
-                .map(rows::EncodedDerived::new)
+                .map(|row| rows::EncodedDerived::new(row))
                 .collect::<StoreResult<Vec<_>>>()?;
             let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO derived (uscc, year, is_latest, size_class, size_edition, \
@@ -447,7 +460,8 @@ impl Backend for SqliteBackend {
                     .push_bind(json.tiers.as_str())
                     .push_bind(now);
             });
-            qb.push(
+            qb.push(on_conflict(
+                write,
                 " ON CONFLICT (uscc, year) DO UPDATE SET is_latest = excluded.is_latest, \
                  size_class = excluded.size_class, size_edition = excluded.size_edition, \
                  size_explanation = excluded.size_explanation, \
@@ -455,7 +469,7 @@ impl Backend for SqliteBackend {
                  tier_specialized = excluded.tier_specialized, \
                  tier_little_giant = excluded.tier_little_giant, tiers = excluded.tiers, \
                  computed_at = excluded.computed_at",
-            );
+            ));
             qb.build()
                 .execute(&mut *conn)
                 .await

@@ -53,6 +53,7 @@ conformance!(
     large_batch_round_trips,
     prepared_batches_equal_direct_writes,
     batches_derived_as_new_rederive_stored_enterprises,
+    concurrent_writers_of_the_same_new_enterprises_queue,
 );
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -800,6 +801,33 @@ mod cases {
         // The same rows through the unprepared path change nothing more.
         let again = r.import_batch(&progress, &batch).await?;
         assert_eq!((again.enterprises_unchanged, again.derived_written), (2, 0));
+        Ok(())
+    }
+
+    /// Two handles (two nodes) write the same unstored enterprises at once: a batch writes
+    /// the rows it found unstored with plain inserts, which is right only because the second
+    /// writer waits for the first and then finds them stored.
+    pub async fn concurrent_writers_of_the_same_new_enterprises_queue(db: &TestDb) -> TestResult {
+        let other = db.reopen().await?;
+        for round in 0..4u32 {
+            let rows: Vec<_> = (0..300)
+                .map(|n| {
+                    record(
+                        1000 + round * 300 + n,
+                        "330106",
+                        "3311",
+                        &[(2024, 50, 900.0)],
+                    )
+                })
+                .collect();
+            let (a, b) = tokio::join!(db.registry.upsert_batch(&rows), other.upsert_batch(&rows));
+            let (a, b) = (a?, b?);
+            assert_eq!(a.enterprises_inserted + b.enterprises_inserted, 300);
+            assert_eq!(a.enterprises_unchanged + b.enterprises_unchanged, 300);
+            assert_eq!(a.derived_written + b.derived_written, 300);
+        }
+        let everything = RegistryFilter::default();
+        assert_eq!(db.registry.count(&everything).await?, 1200);
         Ok(())
     }
 }
