@@ -22,6 +22,16 @@ pub(crate) struct NewAudit {
     pub after: Option<serde_json::Value>,
 }
 
+/// Counts figures, titles and derived rows without their enterprise (same text on both
+/// backends): what the foreign keys dropped by migration 0006 would have refused.
+pub(crate) const ORPHAN_ROWS: &str = "SELECT \
+     (SELECT count(*) FROM annual_figures c WHERE NOT EXISTS \
+        (SELECT 1 FROM enterprises e WHERE e.uscc = c.uscc)) + \
+     (SELECT count(*) FROM titles c WHERE NOT EXISTS \
+        (SELECT 1 FROM enterprises e WHERE e.uscc = c.uscc)) + \
+     (SELECT count(*) FROM derived c WHERE NOT EXISTS \
+        (SELECT 1 FROM enterprises e WHERE e.uscc = c.uscc))";
+
 /// How a write statement treats a key that is already stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Write {
@@ -130,6 +140,9 @@ pub(crate) trait Backend: Sync {
         conn: &mut Conn<Self>,
         filter: &RegistryFilter,
     ) -> StoreResult<u64>;
+
+    /// Child rows whose enterprise is not stored ([`ORPHAN_ROWS`]).
+    async fn count_orphans(&self, conn: &mut Conn<Self>) -> StoreResult<u64>;
 
     async fn insert_import(
         &self,

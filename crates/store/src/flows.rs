@@ -285,7 +285,7 @@ async fn load_existing<B: Backend>(
         enterprises: backend.load_enterprises(conn, usccs).await?,
         ..Existing::default()
     };
-    // Children cannot exist without their enterprise (foreign keys): skip the lookups when a
+    // Children are never stored without their enterprise: skip the lookups when a
     // batch is all new, as in a first import.
     if !existing.enterprises.is_empty() {
         let known: Vec<&str> = usccs
@@ -435,6 +435,15 @@ pub(crate) async fn page<B: Backend>(
 pub(crate) async fn count<B: Backend>(backend: &B, filter: &RegistryFilter) -> StoreResult<u64> {
     let mut tx = backend.begin_read().await?;
     let n = backend.count_enterprises(&mut tx, filter).await?;
+    tx.commit()
+        .await
+        .map_err(|e| StoreError::from_sqlx(backend.target(), e))?;
+    Ok(n)
+}
+
+pub(crate) async fn orphans<B: Backend>(backend: &B) -> StoreResult<u64> {
+    let mut tx = backend.begin_read().await?;
+    let n = backend.count_orphans(&mut tx).await?;
     tx.commit()
         .await
         .map_err(|e| StoreError::from_sqlx(backend.target(), e))?;

@@ -40,6 +40,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_search_in_memory.sql"),
         include_str!("../migrations/postgres/0005_search_in_memory.sql"),
     ),
+    (
+        6,
+        "children checked by the store",
+        include_str!("../migrations/sqlite/0006_children_checked_by_the_store.sql"),
+        include_str!("../migrations/postgres/0006_children_checked_by_the_store.sql"),
+    ),
 ];
 
 /// The backend a migration set is for.

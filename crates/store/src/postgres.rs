@@ -602,5 +602,13 @@ impl Backend for PgBackend {
         Ok(rows::count(n))
     }
 
+    async fn count_orphans(&self, conn: &mut PgConnection) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar(crate::backend::ORPHAN_ROWS)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(rows::count(n))
+    }
+
     crate::journal::journal_statements!();
 }

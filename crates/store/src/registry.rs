@@ -430,6 +430,13 @@ impl Registry {
         with_backend!(self, b => flows::page(b, filter, after, limit).await)
     }
 
+    /// Figures, titles and derived rows whose enterprise is not stored: always 0, since the
+    /// store writes them only with their enterprise (the databases do not check it per row;
+    /// migration 0006). For tests and integrity checks; reads every child row.
+    pub async fn orphan_rows(&self) -> StoreResult<u64> {
+        with_backend!(self, b => flows::orphans(b).await)
+    }
+
     /// How many enterprises match `filter`.
     pub async fn count(&self, filter: &RegistryFilter) -> StoreResult<u64> {
         with_backend!(self, b => flows::count(b, filter).await)

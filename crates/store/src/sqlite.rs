@@ -45,7 +45,9 @@ impl SqliteBackend {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
+            // Child rows are written only with their enterprise, under the write lock; the
+            // declared foreign keys are not re-checked per row (migration 0006).
+            .foreign_keys(false)
             .busy_timeout(busy_timeout)
             .statement_cache_capacity(256)
             // Derived rows are about half a kilobyte: 8 KiB pages waste less per row (takes
@@ -590,6 +592,14 @@ impl Backend for SqliteBackend {
             .await
             .map_err(|e| self.err(e))?;
         let n: i64 = row.try_get(0).map_err(|e| self.err(e))?;
+        Ok(rows::count(n))
+    }
+
+    async fn count_orphans(&self, conn: &mut SqliteConnection) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar(crate::backend::ORPHAN_ROWS)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| self.err(e))?;
         Ok(rows::count(n))
     }
 

@@ -9,6 +9,7 @@ use shangyun_registry::{Tier, Title};
 use shangyun_store::{
     AuditQuery, BatchProgress, EnterpriseRecord, RegistryFilter, StoreError, latest_schema_version,
 };
+use sqlx::Connection;
 use support::{TestDb, TestResult, enterprise, figures, record, uscc};
 
 macro_rules! conformance {
@@ -54,6 +55,7 @@ conformance!(
     prepared_batches_equal_direct_writes,
     batches_derived_as_new_rederive_stored_enterprises,
     concurrent_writers_of_the_same_new_enterprises_queue,
+    orphan_rows_are_counted,
 );
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -801,6 +803,7 @@ mod cases {
         // The same rows through the unprepared path change nothing more.
         let again = r.import_batch(&progress, &batch).await?;
         assert_eq!((again.enterprises_unchanged, again.derived_written), (2, 0));
+        assert_eq!(r.orphan_rows().await?, 0);
         Ok(())
     }
 
@@ -828,6 +831,38 @@ mod cases {
         }
         let everything = RegistryFilter::default();
         assert_eq!(db.registry.count(&everything).await?, 1200);
+        assert_eq!(db.registry.orphan_rows().await?, 0);
+        Ok(())
+    }
+
+    /// The databases no longer check child rows against their enterprise (migration 0006):
+    /// the count that replaces that check sees a row written behind the store's back.
+    pub async fn orphan_rows_are_counted(db: &TestDb) -> TestResult {
+        let r = &db.registry;
+        r.upsert(&record(
+            41,
+            "330106",
+            "3311",
+            &[(2023, 40, 800.0), (2024, 45, 900.0)],
+        ))
+        .await?;
+        assert_eq!(r.orphan_rows().await?, 0);
+        let orphan = "INSERT INTO annual_figures (uscc, year) VALUES ('91330106MA00000000', 2024)";
+        match &db.location {
+            shangyun_store::DatabaseLocation::Sqlite { path } => {
+                let mut conn = sqlx::SqliteConnection::connect(&path.to_string_lossy()).await?;
+                // (sqlx turns enforcement on for its own connections.)
+                sqlx::query("PRAGMA foreign_keys = OFF")
+                    .execute(&mut conn)
+                    .await?;
+                sqlx::query(orphan).execute(&mut conn).await?;
+            }
+            shangyun_store::DatabaseLocation::Postgres { url } => {
+                let mut conn = sqlx::PgConnection::connect(url).await?;
+                sqlx::query(orphan).execute(&mut conn).await?;
+            }
+        }
+        assert_eq!(r.orphan_rows().await?, 1);
         Ok(())
     }
 }
