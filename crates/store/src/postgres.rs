@@ -1,6 +1,7 @@
 //! The server backend: PostgreSQL. Bulk writes send each column as one array and insert with
-//! `INSERT … SELECT FROM UNNEST(…) ON CONFLICT DO UPDATE`: one round trip per table per batch,
-//! whatever the batch size.
+//! `INSERT … SELECT FROM UNNEST(…)` (plus `ON CONFLICT DO UPDATE` for rows that may be stored):
+//! one round trip per table per batch, whatever the batch size. Write transactions hold an
+//! advisory lock, so registry writers queue as on SQLite.
 
 use crate::backend::{Backend, NewAudit, Write};
 use crate::error::{StoreError, StoreResult};

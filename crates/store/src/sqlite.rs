@@ -1,6 +1,6 @@
 //! The embedded backend: one SQLite file in WAL mode, one `BEGIN IMMEDIATE` transaction per
-//! batch. Writes are multi-row `INSERT … VALUES … ON CONFLICT DO UPDATE` statements with
-//! anonymous `?` parameters (prepared once per shape and cached). Reads of many rows come back
+//! batch. Writes are multi-row `INSERT … VALUES …` statements (plus `ON CONFLICT DO UPDATE`
+//! for rows that may be stored) with anonymous `?` parameters (prepared once per shape and cached). Reads of many rows come back
 //! as one `json_group_array(…)` value: the driver's cost is per row fetched, SQLite renders
 //! JSON faster than that.
 
@@ -50,8 +50,8 @@ impl SqliteBackend {
             .foreign_keys(false)
             .busy_timeout(busy_timeout)
             .statement_cache_capacity(256)
-            // Derived rows are about half a kilobyte: 8 KiB pages waste less per row (takes
-            // effect when the file is created).
+            // 8 KiB pages, chosen when derived rows were about half a kilobyte (takes effect
+            // when the file is created).
             .page_size(8192)
             // 64 MiB page cache per connection; temp b-trees in memory.
             .pragma("cache_size", "-65536")
