@@ -1,8 +1,8 @@
 //! The embedded backend: one SQLite file in WAL mode, one `BEGIN IMMEDIATE` transaction per
 //! batch. Writes are multi-row `INSERT … VALUES …` statements (plus `ON CONFLICT DO UPDATE`
-//! for rows that may be stored) with anonymous `?` parameters (prepared once per shape and cached). Reads of many rows come back
-//! as one `json_group_array(…)` value: the driver's cost is per row fetched, SQLite renders
-//! JSON faster than that.
+//! for rows that may be stored) with anonymous `?` parameters (prepared once per shape and
+//! cached). Reads of many rows come back as one `json_group_array(…)` value: the driver's
+//! cost is per row fetched, SQLite renders JSON faster than that.
 
 use crate::backend::{Backend, NewAudit, Write};
 use crate::error::{StoreError, StoreResult};
