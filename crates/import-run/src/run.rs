@@ -2,8 +2,8 @@
 //! refused before the database is touched), [`ImportFile::run`] imports the rows.
 //!
 //! Two stages overlap, joined by a bounded channel of batches: a reading thread (read, map,
-//! parse, validate, error report, batching, derivation) and the store writer on the caller's async
-//! runtime. Every data row is validated on every run, so the error report is complete even
+//! parse, validate, error report, batching, derivation) and the store writer on the caller's
+//! async runtime. Every data row is validated on every run, so the error report is complete even
 //! when a run resumes after a kill; rows up to the journal's `rows_through` are just not
 //! written again.
 

@@ -107,7 +107,7 @@ pub(crate) trait Backend: Sync {
     async fn write_derived(
         &self,
         conn: &mut Conn<Self>,
-        rows: &[&DerivedRow],
+        rows: &[DerivedRow],
         write: Write,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;

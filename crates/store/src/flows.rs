@@ -4,7 +4,7 @@
 use crate::backend::{Backend, Conn, NewAudit, Write};
 use crate::error::{StoreError, StoreResult};
 use crate::filter::RegistryFilter;
-use crate::plan::{self, DerivedRow, Existing};
+use crate::plan::{self, Existing};
 use crate::records::{
     BatchProgress, ClassifySummary, EnterpriseFile, EnterprisePage, EnterpriseRecord,
     ImportJournal, Progress, UpsertSummary,
@@ -241,25 +241,25 @@ async fn write_plan<B: Backend>(
     batch: &plan::BatchPlan<'_>,
     now: chrono::DateTime<Utc>,
 ) -> StoreResult<()> {
-    let new = |uscc: &str| batch.unstored.contains(uscc);
-    let (fresh, stored): (Vec<&Enterprise>, Vec<&Enterprise>) =
-        batch.enterprises.iter().partition(|e| new(&e.uscc));
+    let (enterprises, figures) = (&batch.enterprises, &batch.figures);
     backend
-        .write_enterprises(conn, &fresh, Write::New, now)
+        .write_enterprises(conn, &enterprises.unstored, Write::New, now)
         .await?;
     backend
-        .write_enterprises(conn, &stored, Write::Upsert, now)
+        .write_enterprises(conn, &enterprises.stored, Write::Upsert, now)
         .await?;
-    let (fresh, stored): (Vec<&AnnualFigures>, Vec<&AnnualFigures>) =
-        batch.figures.iter().partition(|f| new(&f.uscc));
-    backend.write_figures(conn, &fresh, Write::New).await?;
-    backend.write_figures(conn, &stored, Write::Upsert).await?;
+    backend
+        .write_figures(conn, &figures.unstored, Write::New)
+        .await?;
+    backend
+        .write_figures(conn, &figures.stored, Write::Upsert)
+        .await?;
     backend.write_titles(conn, &batch.titles).await?;
-    let (fresh, stored): (Vec<&DerivedRow>, Vec<&DerivedRow>) =
-        batch.derived.iter().partition(|d| new(&d.derived.uscc));
-    backend.write_derived(conn, &fresh, Write::New, now).await?;
     backend
-        .write_derived(conn, &stored, Write::Upsert, now)
+        .write_derived(conn, &batch.derived.unstored, Write::New, now)
+        .await?;
+    backend
+        .write_derived(conn, &batch.derived.stored, Write::Upsert, now)
         .await
 }
 
@@ -502,7 +502,6 @@ pub(crate) async fn classify_all<B: Backend>(
                 }
             }
         }
-        let rows: Vec<&DerivedRow> = rows.iter().collect();
         backend
             .write_derived(conn, &rows, Write::Upsert, Utc::now())
             .await?;

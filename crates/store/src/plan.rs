@@ -75,15 +75,60 @@ pub(crate) struct RecordChange {
     pub after: serde_json::Value,
 }
 
+/// Rows to write, split by whether their enterprise was stored when the batch was planned:
+/// the rows of an unstored one are all new and go in without a conflict clause.
+#[derive(Debug)]
+pub(crate) struct ByStored<T> {
+    pub unstored: Vec<T>,
+    pub stored: Vec<T>,
+}
+
+impl<T> Default for ByStored<T> {
+    fn default() -> Self {
+        ByStored {
+            unstored: Vec::new(),
+            stored: Vec::new(),
+        }
+    }
+}
+
+impl<T> ByStored<T> {
+    fn side(&mut self, stored: bool) -> &mut Vec<T> {
+        if stored {
+            &mut self.stored
+        } else {
+            &mut self.unstored
+        }
+    }
+
+    /// Every row, unstored enterprises' first.
+    pub fn into_all(self) -> impl Iterator<Item = T> {
+        self.unstored.into_iter().chain(self.stored)
+    }
+}
+
+#[cfg(test)]
+impl<T> ByStored<T> {
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.unstored.iter().chain(&self.stored)
+    }
+
+    fn len(&self) -> usize {
+        self.unstored.len() + self.stored.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Everything a batch writes.
 #[derive(Debug, Default)]
 pub(crate) struct BatchPlan<'a> {
-    pub enterprises: Vec<&'a Enterprise>,
-    pub figures: Vec<&'a AnnualFigures>,
+    pub enterprises: ByStored<&'a Enterprise>,
+    pub figures: ByStored<&'a AnnualFigures>,
     pub titles: Vec<&'a Title>,
-    pub derived: Vec<DerivedRow>,
-    /// The USCCs that `existing` did not hold: their rows are all new.
-    pub unstored: HashSet<&'a str>,
+    pub derived: ByStored<DerivedRow>,
     pub changes: Vec<RecordChange>,
     pub summary: UpsertSummary,
 }
@@ -173,7 +218,7 @@ pub(crate) type Precomputed = HashMap<String, Vec<DerivedRow>>;
 pub(crate) fn derive_changed(records: &[EnterpriseRecord], existing: &Existing) -> Precomputed {
     let plan = plan_batch(records, existing, false, None);
     let mut out: Precomputed = HashMap::with_capacity(records.len());
-    for row in plan.derived {
+    for row in plan.derived.into_all() {
         out.entry(row.derived.uscc.clone()).or_default().push(row);
     }
     out
@@ -199,15 +244,13 @@ pub(crate) fn plan_batch<'a>(
 
         let enterprise_changed = old_enterprise != Some(&record.enterprise);
         match old_enterprise {
-            None => {
-                plan.summary.enterprises_inserted += 1;
-                plan.unstored.insert(uscc);
-            }
+            None => plan.summary.enterprises_inserted += 1,
             Some(_) if enterprise_changed => plan.summary.enterprises_updated += 1,
             Some(_) => plan.summary.enterprises_unchanged += 1,
         }
+        let stored = old_enterprise.is_some();
         if enterprise_changed {
-            plan.enterprises.push(&record.enterprise);
+            plan.enterprises.side(stored).push(&record.enterprise);
         }
 
         let mut changed_figures: Vec<(&AnnualFigures, Option<&AnnualFigures>)> = Vec::new();
@@ -221,7 +264,7 @@ pub(crate) fn plan_batch<'a>(
                     continue;
                 }
             }
-            plan.figures.push(f);
+            plan.figures.side(stored).push(f);
             changed_figures.push((f, old));
         }
 
@@ -255,7 +298,7 @@ pub(crate) fn plan_batch<'a>(
             }
         };
         plan.summary.derived_written += rows.len() as u64;
-        plan.derived.extend(rows);
+        plan.derived.side(stored).extend(rows);
 
         if per_record_audit {
             plan.changes.push(RecordChange {

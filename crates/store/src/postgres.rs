@@ -403,7 +403,7 @@ impl Backend for PgBackend {
     async fn write_derived(
         &self,
         conn: &mut PgConnection,
-        rows: &[&DerivedRow],
+        rows: &[DerivedRow],
         write: Write,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
@@ -412,7 +412,7 @@ impl Backend for PgBackend {
         }
         let encoded = rows
             .iter()
-            .map(|row| rows::EncodedDerived::new(row))
+            .map(rows::EncodedDerived::new)
             .collect::<StoreResult<Vec<_>>>()?;
         let summary = |tier: Tier| {
             rows.iter()

@@ -437,14 +437,14 @@ impl Backend for SqliteBackend {
     async fn write_derived(
         &self,
         conn: &mut SqliteConnection,
-        rows: &[&DerivedRow],
+        rows: &[DerivedRow],
         write: Write,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let encoded = chunk
                 .iter()
-                .map(|row| rows::EncodedDerived::new(row))
+                .map(rows::EncodedDerived::new)
                 .collect::<StoreResult<Vec<_>>>()?;
             let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO derived (uscc, year, is_latest, size_class, size_edition, \
