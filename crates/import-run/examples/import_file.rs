@@ -2,7 +2,7 @@
 //!
 //!   cargo run --release -p shangyun-import-run --example import_file -- FILE DATABASE
 //!
-//! `BATCH_ROWS=N` sets the batch size.
+//! `TRANSACTION_ROWS=N` sets the data rows per transaction.
 //! `GENERATE_ROWS=N` first writes a demo CSV of N rows (seed 1) to FILE. Prints rows, seconds and rows/s, and the stage timings.
 
 use shangyun_import_run::{ImportFile, ImportOptions};
@@ -22,9 +22,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let registry = shangyun_store::Registry::open(&database).await?;
     let options = ImportOptions {
-        batch_rows: match std::env::var("BATCH_ROWS") {
+        transaction_rows: match std::env::var("TRANSACTION_ROWS") {
             Ok(n) => n.parse()?,
-            Err(_) => ImportOptions::default().batch_rows,
+            Err(_) => ImportOptions::default().transaction_rows,
         },
         ..ImportOptions::default()
     };

@@ -7,7 +7,9 @@
 //! when a run resumes after a kill; rows up to the journal's `rows_through` are just not
 //! written again.
 
-use crate::batches::{BATCHES_IN_FLIGHT, Batch, BatchBuilder, DEFAULT_BATCH_ROWS, WriterTimings};
+use crate::batches::{
+    BATCH_ROWS, BATCHES_IN_FLIGHT, Batch, BatchBuilder, DEFAULT_TRANSACTION_ROWS, WriterTimings,
+};
 use crate::error::RunError;
 use crate::hash::file_sha256;
 use crate::progress::{Progress, Shared};
@@ -39,8 +41,9 @@ pub type Admit = Arc<dyn Fn(&Enterprise) -> Result<(), String> + Send + Sync>;
 pub struct ImportOptions {
     /// The year of the figures, for a file without a 年度 (year) column.
     pub year: Option<i32>,
-    /// Data rows per transaction ([`DEFAULT_BATCH_ROWS`]).
-    pub batch_rows: u32,
+    /// Data rows per transaction ([`DEFAULT_TRANSACTION_ROWS`]); read and derived in batches
+    /// of at most [`BATCH_ROWS`].
+    pub transaction_rows: u32,
     /// The file's name in the journal and the audit log (default: the path). A web upload
     /// passes the name the user gave, not the temporary path.
     pub name: Option<String>,
@@ -55,7 +58,7 @@ impl std::fmt::Debug for ImportOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ImportOptions")
             .field("year", &self.year)
-            .field("batch_rows", &self.batch_rows)
+            .field("transaction_rows", &self.transaction_rows)
             .field("name", &self.name)
             .field("report", &self.report)
             .field("admit", &self.admit.as_ref().map(|_| "…"))
@@ -67,7 +70,7 @@ impl Default for ImportOptions {
     fn default() -> Self {
         ImportOptions {
             year: None,
-            batch_rows: DEFAULT_BATCH_ROWS,
+            transaction_rows: DEFAULT_TRANSACTION_ROWS,
             name: None,
             report: None,
             admit: None,
@@ -118,6 +121,7 @@ pub struct ImportFile {
     shared: Arc<Shared>,
     go: std_mpsc::Sender<Go>,
     batches: mpsc::Receiver<Batch>,
+    transaction_rows: u32,
     end: oneshot::Receiver<Result<ReadEnd, ImportError>>,
 }
 
@@ -161,7 +165,7 @@ impl ImportFile {
         let reader = ReaderSetup {
             path: path.clone(),
             year: options.year,
-            batch: options.batch_rows,
+            batch: options.transaction_rows.min(BATCH_ROWS),
             report: options.report.clone(),
             admit: options.admit.clone(),
             shared: Arc::clone(&shared),
@@ -198,6 +202,7 @@ impl ImportFile {
             shared,
             go: go_tx,
             batches: batch_rx,
+            transaction_rows: options.transaction_rows,
             end: end_rx,
         })
     }
@@ -248,6 +253,7 @@ impl ImportFile {
             shared,
             go,
             batches,
+            transaction_rows,
             end,
         } = self;
         let start = registry.begin_import(&name, &hash).await?;
@@ -264,12 +270,18 @@ impl ImportFile {
             on_progress: Arc::clone(&on_progress),
         });
         let mut writer_timings = WriterTimings::default();
-        let written =
-            crate::batches::write_batches(registry, import_id, batches, &mut writer_timings, |p| {
+        let written = crate::batches::write_batches(
+            registry,
+            import_id,
+            batches,
+            u64::from(transaction_rows),
+            &mut writer_timings,
+            |p| {
                 shared.committed(p.rows_through);
                 on_progress(&shared.snapshot());
-            })
-            .await;
+            },
+        )
+        .await;
         let read = end
             .await
             .map_err(|_| RunError::Thread("it stopped".to_owned()))?;

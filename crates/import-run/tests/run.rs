@@ -19,7 +19,7 @@ async fn a_file_is_imported_with_progress_and_a_rerun_changes_nothing() -> TestR
     let written = shangyun_demo::write_csv(&csv, 2_500, 7)?;
     let registry = registry(&dir).await?;
     let options = ImportOptions {
-        batch_rows: 500,
+        transaction_rows: 500,
         ..ImportOptions::default()
     };
     let file = ImportFile::open(&csv, options.clone()).await?;

@@ -87,6 +87,31 @@ pub(crate) async fn commit_prepared<B: Backend>(
     write_batch(backend, actor, &records, mode, Some((snapshot, derived))).await
 }
 
+/// [`commit_prepared`] inside a write transaction the caller holds open (and commits): an
+/// import puts several batches into one transaction.
+pub(crate) async fn write_prepared_in<B: Backend>(
+    backend: &B,
+    conn: &mut Conn<B>,
+    actor: &str,
+    prepared: PreparedBatch,
+    mode: AuditMode<'_>,
+) -> StoreResult<UpsertSummary> {
+    let PreparedBatch {
+        records,
+        snapshot,
+        derived,
+    } = prepared;
+    write_batch_in(
+        backend,
+        conn,
+        actor,
+        &records,
+        mode,
+        Some((snapshot, derived)),
+    )
+    .await
+}
+
 /// Ground truth read and derived values computed ahead of the write lock; see
 /// [`Registry::prepare_batch`](crate::Registry::prepare_batch).
 pub struct PreparedBatch {
@@ -151,10 +176,24 @@ async fn write_batch<B: Backend>(
     mode: AuditMode<'_>,
     prepared: Option<(Existing, plan::Precomputed)>,
 ) -> StoreResult<UpsertSummary> {
-    let usccs: Vec<&str> = records.iter().map(|r| r.enterprise.uscc.as_str()).collect();
     let mut tx = backend.begin_write().await?;
-    let conn: &mut Conn<B> = &mut tx;
+    let summary = write_batch_in(backend, &mut tx, actor, records, mode, prepared).await?;
+    tx.commit()
+        .await
+        .map_err(|e| StoreError::from_sqlx(backend.target(), e))?;
+    Ok(summary)
+}
 
+/// Writes a batch inside an open write transaction (see [`Backend::begin_write`]).
+async fn write_batch_in<B: Backend>(
+    backend: &B,
+    conn: &mut Conn<B>,
+    actor: &str,
+    records: &[EnterpriseRecord],
+    mode: AuditMode<'_>,
+    prepared: Option<(Existing, plan::Precomputed)>,
+) -> StoreResult<UpsertSummary> {
+    let usccs: Vec<&str> = records.iter().map(|r| r.enterprise.uscc.as_str()).collect();
     let import = match mode {
         AuditMode::ImportBatch(progress) => Some(
             backend
@@ -195,9 +234,6 @@ async fn write_batch<B: Backend>(
         _ => per_record_audit(batch.changes),
     };
     backend.append_audit(conn, actor, now, &audit).await?;
-    tx.commit()
-        .await
-        .map_err(|e| StoreError::from_sqlx(backend.target(), e))?;
     Ok(batch.summary)
 }
 

@@ -58,5 +58,5 @@ pub use records::{
     AuditEntry, AuditQuery, BatchProgress, ClassifySummary, EnterpriseFile, EnterprisePage,
     EnterpriseRecord, ImportJournal, ListedEnterprise, Progress, UpsertSummary,
 };
-pub use registry::{ImportStart, OpenOptions, Registry};
+pub use registry::{ImportStart, ImportTransaction, OpenOptions, Registry};
 pub use search::{SearchPage, SearchRequest, Sort, SortKey};

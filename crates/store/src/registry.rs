@@ -17,6 +17,9 @@ use shangyun_registry::Title;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod import_transaction;
+pub use import_transaction::ImportTransaction;
+
 /// How to open a [`Registry`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenOptions {
@@ -379,11 +382,10 @@ impl Registry {
         progress: &BatchProgress,
         batch: PreparedBatch,
     ) -> StoreResult<UpsertSummary> {
-        let usccs = batch.usccs();
-        let written = with_backend!(self, b =>
-            flows::commit_prepared(b, &self.actor, batch, AuditMode::ImportBatch(progress)).await);
-        self.relist(usccs).await;
-        written
+        let mut transaction = self.begin_import_transaction().await?;
+        let written = transaction.write(progress, batch).await?;
+        transaction.commit().await?;
+        Ok(written)
     }
 
     /// [`Registry::upsert_batch`] for a prepared batch (one audit entry per changed enterprise).

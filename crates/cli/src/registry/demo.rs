@@ -167,6 +167,8 @@ fn load_into(
         registry,
         start.journal.id,
         rx,
+        // One batch per transaction, as the batch size given says.
+        u64::from(batch),
         &mut WriterTimings::default(),
         |p| meter.committed(p.rows_through),
     ));

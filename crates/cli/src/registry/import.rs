@@ -33,8 +33,9 @@ pub struct Args {
     /// The year of the figures, for a file without a 年度 (year) column.
     #[arg(long, value_parser = clap::value_parser!(i32).range(1949..=2100))]
     year: Option<i32>,
-    /// Data rows per transaction.
-    #[arg(long, default_value_t = shangyun_import_run::DEFAULT_BATCH_ROWS, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Data rows per transaction (read and derived 50000 at a time at most; a larger
+    /// transaction rewrites fewer pages, a smaller one holds the write lock for less time).
+    #[arg(long, default_value_t = shangyun_import_run::DEFAULT_TRANSACTION_ROWS, value_parser = clap::value_parser!(u32).range(1..))]
     batch: u32,
     /// Print the summary as JSON.
     #[arg(long)]
@@ -74,7 +75,7 @@ pub fn run(database: Option<&str>, args: Args) -> ExitCode {
     };
     let options = ImportOptions {
         year: args.year,
-        batch_rows: args.batch,
+        transaction_rows: args.batch,
         ..ImportOptions::default()
     };
     // The file first: a file that is no spreadsheet is refused before the database is touched.
@@ -148,14 +149,16 @@ fn print_timings(started: Instant, outcome: &ImportOutcome) {
     let (reader, writer) = (&outcome.reader_timings, &outcome.writer_timings);
     eprintln!(
         "timings: wall {:.2} s, process CPU {} s | reader thread: CPU {} s, blocked on a full \
-         channel {} s | writer: waiting for batches {:.2} s, in the store {:.2} s over {} batches",
+         channel {} s | writer: waiting for batches {:.2} s, in the store {:.2} s over {} batches \
+         in {} transactions",
         started.elapsed().as_secs_f64(),
         secs(process_cpu()),
         secs(reader.cpu),
         secs(Some(reader.blocked)),
         writer.waiting.as_secs_f64(),
         writer.store.as_secs_f64(),
-        writer.batches
+        writer.batches,
+        writer.commits
     );
 }
 
