@@ -118,3 +118,74 @@ async fn a_file_that_is_no_spreadsheet_is_refused_at_open() -> TestResult {
         Ok(_) => Err("a binary file was accepted".into()),
     }
 }
+
+/// The writer puts batches that are already waiting into one transaction, up to the row limit,
+/// and commits before it waits for the next: the write lock is never held while it waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_batches_share_a_transaction_and_none_is_held_open_while_waiting() -> TestResult {
+    use shangyun_import_run::{Batch, WriterTimings, write_batches};
+    use shangyun_registry::{AnnualFigures, Enterprise};
+    use shangyun_store::EnterpriseRecord;
+
+    let dir = tempfile::tempdir()?;
+    let registry = registry(&dir).await?;
+    let observer = registry.clone();
+    let import_id = registry.begin_import("w.csv", "writer").await?.journal.id;
+    // Batch k holds enterprises 2k and 2k+1: data rows 2k+1 and 2k+2.
+    let batch = |k: u32| {
+        let records = (2 * k..2 * k + 2)
+            .map(|n| {
+                let uscc = format!("91330106{n:09}Y");
+                let firm = Enterprise {
+                    uscc: uscc.clone(),
+                    name: format!("企业{n}有限公司"),
+                    registered_region: "330106".to_owned(),
+                    operating_region: None,
+                    industry: "6511".to_owned(),
+                    founded: None,
+                    contact_name: None,
+                    contact_phone: None,
+                    contact_email: None,
+                };
+                let figures = AnnualFigures {
+                    uscc,
+                    year: 2024,
+                    employees: Some(10 + i64::from(n)),
+                    ..AnnualFigures::default()
+                };
+                EnterpriseRecord::new(firm, vec![figures])
+            })
+            .collect();
+        Batch::new(records, u64::from(2 * k + 2), 2, 0)
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    for k in 0..3 {
+        tx.send(batch(k)).await?;
+    }
+    let mut timings = WriterTimings::default();
+    let mut committed = Vec::new();
+    let writer = write_batches(&registry, import_id, rx, 4, &mut timings, |p| {
+        committed.push(p.rows_through)
+    });
+    let driver = async {
+        // Batches 0 and 1 fill a transaction (4 rows); batch 2 is alone when the channel
+        // runs dry, and must be committed before the writer waits for batch 3.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while observer.imports(Some("writer")).await?[0].rows_through < 6 {
+            if std::time::Instant::now() > deadline {
+                return Err("batch 2 was not committed while the writer waited".into());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        tx.send(batch(3)).await?;
+        drop(tx);
+        Ok::<(), Box<dyn std::error::Error>>(())
+    };
+    let (written, driven) = tokio::join!(writer, driver);
+    driven?;
+    assert_eq!(written?.enterprises_inserted, 8);
+    assert_eq!(committed, vec![2, 4, 6, 8]);
+    assert_eq!((timings.batches, timings.commits), (4, 3));
+    assert_eq!(registry.count(&RegistryFilter::default()).await?, 8);
+    Ok(())
+}

@@ -22,6 +22,7 @@ use sqlx::sqlite::{
 use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::task::Poll;
 use std::time::Duration;
 
 mod read;
@@ -80,6 +81,31 @@ impl SqliteBackend {
 
     fn err(&self, e: sqlx::Error) -> StoreError {
         StoreError::from_sqlx(&self.target, e)
+    }
+
+    /// Runs one statement per chunk of `rows`, each built by `build`, and builds the next
+    /// while the connection's worker thread executes the current one: the arguments of a
+    /// 1m-row import take seconds to build, which otherwise run in series with SQLite.
+    async fn execute_chunks<'a, T>(
+        &self,
+        conn: &mut SqliteConnection,
+        rows: &'a [T],
+        build: impl Fn(&'a [T]) -> QueryBuilder<Sqlite>,
+    ) -> StoreResult<()> {
+        let mut chunks = rows.chunks(ROWS_PER_STATEMENT);
+        let mut next = chunks.next().map(&build);
+        while let Some(mut current) = next.take() {
+            let mut running = std::pin::pin!(current.build().execute(&mut *conn));
+            // The first poll hands the statement to the worker thread (or finishes it).
+            let early = std::future::poll_fn(|cx| Poll::Ready(running.as_mut().poll(cx))).await;
+            next = chunks.next().map(&build);
+            match early {
+                Poll::Ready(done) => done,
+                Poll::Pending => running.await,
+            }
+            .map_err(|e| self.err(e))?;
+        }
+        Ok(())
     }
 
     /// Runs a query whose single value is a `json_group_array(…)` and decodes it: one value
@@ -330,10 +356,10 @@ impl Backend for SqliteBackend {
         write: Write,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        self.execute_chunks(conn, rows, |chunk| {
             let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO enterprises (uscc, name, registered_region, operating_region, \
-                 industry, founded, contact_name, contact_phone, contact_email, updated_at) ",
+             industry, founded, contact_name, contact_phone, contact_email, updated_at) ",
             );
             qb.push_values(chunk, |mut b, e| {
                 b.push_bind(e.uscc.as_str())
@@ -350,18 +376,15 @@ impl Backend for SqliteBackend {
             qb.push(on_conflict(
                 write,
                 " ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, \
-                 registered_region = excluded.registered_region, \
-                 operating_region = excluded.operating_region, industry = excluded.industry, \
-                 founded = excluded.founded, contact_name = excluded.contact_name, \
-                 contact_phone = excluded.contact_phone, contact_email = excluded.contact_email, \
-                 updated_at = excluded.updated_at",
+             registered_region = excluded.registered_region, \
+             operating_region = excluded.operating_region, industry = excluded.industry, \
+             founded = excluded.founded, contact_name = excluded.contact_name, \
+             contact_phone = excluded.contact_phone, contact_email = excluded.contact_email, \
+             updated_at = excluded.updated_at",
             ));
-            qb.build()
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| self.err(e))?;
-        }
-        Ok(())
+            qb
+        })
+        .await
     }
 
     async fn write_figures(
@@ -370,11 +393,11 @@ impl Backend for SqliteBackend {
         rows: &[&AnnualFigures],
         write: Write,
     ) -> StoreResult<()> {
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        self.execute_chunks(conn, rows, |chunk| {
             let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO annual_figures (uscc, year, employees, revenue, \
-                 main_business_revenue, assets, rd_spend, rd_staff, net_profit, debt_ratio, \
-                 ip_class1, ip_class1_high_value, ip_class2, energy_kwh) ",
+             main_business_revenue, assets, rd_spend, rd_staff, net_profit, debt_ratio, \
+             ip_class1, ip_class1_high_value, ip_class2, energy_kwh) ",
             );
             qb.push_values(chunk, |mut b, f| {
                 b.push_bind(f.uscc.as_str())
@@ -395,24 +418,21 @@ impl Backend for SqliteBackend {
             qb.push(on_conflict(
                 write,
                 " ON CONFLICT (uscc, year) DO UPDATE SET employees = excluded.employees, \
-                 revenue = excluded.revenue, \
-                 main_business_revenue = excluded.main_business_revenue, \
-                 assets = excluded.assets, rd_spend = excluded.rd_spend, \
-                 rd_staff = excluded.rd_staff, net_profit = excluded.net_profit, \
-                 debt_ratio = excluded.debt_ratio, ip_class1 = excluded.ip_class1, \
-                 ip_class1_high_value = excluded.ip_class1_high_value, \
-                 ip_class2 = excluded.ip_class2, energy_kwh = excluded.energy_kwh",
+             revenue = excluded.revenue, \
+             main_business_revenue = excluded.main_business_revenue, \
+             assets = excluded.assets, rd_spend = excluded.rd_spend, \
+             rd_staff = excluded.rd_staff, net_profit = excluded.net_profit, \
+             debt_ratio = excluded.debt_ratio, ip_class1 = excluded.ip_class1, \
+             ip_class1_high_value = excluded.ip_class1_high_value, \
+             ip_class2 = excluded.ip_class2, energy_kwh = excluded.energy_kwh",
             ));
-            qb.build()
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| self.err(e))?;
-        }
-        Ok(())
+            qb
+        })
+        .await
     }
 
     async fn write_titles(&self, conn: &mut SqliteConnection, rows: &[&Title]) -> StoreResult<()> {
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        self.execute_chunks(conn, rows, |chunk| {
             let mut qb: QueryBuilder<Sqlite> =
                 QueryBuilder::new("INSERT INTO titles (uscc, tier, issued, expires, edition) ");
             qb.push_values(chunk, |mut b, t| {
@@ -424,14 +444,11 @@ impl Backend for SqliteBackend {
             });
             qb.push(
                 " ON CONFLICT (uscc, tier, issued) DO UPDATE SET expires = excluded.expires, \
-                 edition = excluded.edition",
+             edition = excluded.edition",
             );
-            qb.build()
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| self.err(e))?;
-        }
-        Ok(())
+            qb
+        })
+        .await
     }
 
     async fn write_derived(
@@ -441,17 +458,17 @@ impl Backend for SqliteBackend {
         write: Write,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            let encoded = chunk
-                .iter()
-                .map(rows::EncodedDerived::new)
-                .collect::<StoreResult<Vec<_>>>()?;
+        let encoded = rows
+            .iter()
+            .map(|row| Ok((row, rows::EncodedDerived::new(row)?)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.execute_chunks(conn, &encoded, |chunk| {
             let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO derived (uscc, year, is_latest, size_class, size_edition, \
                  size_explanation, tier_innovative, tier_specialized, tier_little_giant, tiers, \
                  computed_at) ",
             );
-            qb.push_values(chunk.iter().zip(&encoded), |mut b, (row, json)| {
+            qb.push_values(chunk, |mut b, (row, json)| {
                 let d = &row.derived;
                 b.push_bind(d.uscc.as_str())
                     .push_bind(d.year)
@@ -475,12 +492,9 @@ impl Backend for SqliteBackend {
                  tier_little_giant = excluded.tier_little_giant, tiers = excluded.tiers, \
                  computed_at = excluded.computed_at",
             ));
-            qb.build()
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| self.err(e))?;
-        }
-        Ok(())
+            qb
+        })
+        .await
     }
 
     async fn append_audit(

@@ -56,6 +56,7 @@ conformance!(
     batches_derived_as_new_rederive_stored_enterprises,
     concurrent_writers_of_the_same_new_enterprises_queue,
     orphan_rows_are_counted,
+    import_transactions_span_batches_and_roll_back_whole,
 );
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -863,6 +864,77 @@ mod cases {
             }
         }
         assert_eq!(r.orphan_rows().await?, 1);
+        Ok(())
+    }
+
+    /// Several batches in one import transaction: a later batch sees the earlier one's rows
+    /// (re-deriving an enterprise it continues), nothing is visible or journaled before the
+    /// commit, and a transaction dropped without one leaves no trace.
+    pub async fn import_transactions_span_batches_and_roll_back_whole(db: &TestDb) -> TestResult {
+        let r = &db.registry;
+        let first: Vec<_> = (50..55)
+            .map(|n| record(n, "330106", "3311", &[(2024, 300, 900.0)]))
+            .collect();
+        // The second batch goes on with enterprise 50 (another year) and adds five more.
+        let mut second = vec![record(50, "330106", "3311", &[(2025, 310, 950.0)])];
+        second.extend((55..60).map(|n| record(n, "350102", "6511", &[(2024, 8, 30.0)])));
+        let start = r.begin_import("tx.csv", "transaction").await?;
+        let id = start.journal.id;
+        let progress = |through: u64, ok: u64| BatchProgress {
+            import_id: id,
+            rows_through: through,
+            rows_ok: ok,
+            rows_bad: 0,
+        };
+        let everything = RegistryFilter::default();
+        let other = db.reopen().await?;
+
+        let mut dropped = r.begin_import_transaction().await?;
+        let prepared = shangyun_store::PreparedBatch::assuming_new(first.clone())?;
+        dropped.write(&progress(5, 5), prepared).await?;
+        drop(dropped);
+        assert_eq!(r.count(&everything).await?, 0);
+        assert_eq!(r.imports(Some("transaction")).await?[0].rows_through, 0);
+
+        let mut tx = r.begin_import_transaction().await?;
+        let a = tx
+            .write(
+                &progress(5, 5),
+                shangyun_store::PreparedBatch::assuming_new(first)?,
+            )
+            .await?;
+        let b = tx
+            .write(
+                &progress(11, 6),
+                shangyun_store::PreparedBatch::assuming_new(second)?,
+            )
+            .await?;
+        assert_eq!((a.enterprises_inserted, b.enterprises_inserted), (5, 5));
+        assert_eq!(
+            b.derived_written, 7,
+            "enterprise 50 derived again over both years"
+        );
+        assert_eq!(
+            other.count(&everything).await?,
+            0,
+            "not visible before the commit"
+        );
+        tx.commit().await?;
+
+        assert_eq!(other.count(&everything).await?, 10);
+        let journal = &r.imports(Some("transaction")).await?[0];
+        assert_eq!((journal.rows_through, journal.rows_ok), (11, 11));
+        let continued = r.get(&uscc(50, "330106")).await?.ok_or("missing")?;
+        let years: Vec<i32> = continued.derived.iter().map(|d| d.year).collect();
+        assert_eq!(years, vec![2024, 2025]);
+        let log = r
+            .audit(&AuditQuery {
+                entity_key: Some(id.to_string()),
+                limit: None,
+            })
+            .await?;
+        assert_eq!(log.len(), 2, "one audit entry per batch");
+        assert_eq!(r.orphan_rows().await?, 0);
         Ok(())
     }
 }
