@@ -21,11 +21,15 @@
 //!
 //! ```text
 //! let start = registry.begin_import(file_name, sha256_hex).await?;   // resumes if unfinished
-//! for each batch of ~10k data rows after start.journal.rows_through:
+//! for each batch of data rows after start.journal.rows_through:
 //!     registry.import_batch(&BatchProgress { import_id, rows_through, rows_ok, rows_bad },
 //!                           &records).await?;
 //! registry.finish_import(start.journal.id).await?;
 //! ```
+//!
+//! [`Registry::import_batch`] is one transaction per batch; [`ImportTransaction`] puts several
+//! prepared batches into one (what `shangyun-import-run` does: fewer commits, each page of
+//! the random-keyed indices written fewer times).
 //!
 //! Export: [`Registry::stream`] with a [`RegistryFilter`] yields [`EnterpriseFile`]s in USCC
 //! order with flat memory.

@@ -31,6 +31,12 @@ mod read;
 /// below SQLite's 32766; a full chunk is one cached prepared statement).
 const ROWS_PER_STATEMENT: usize = 500;
 
+/// Page cache per connection, in KiB.
+const CACHE_KIB: u32 = 64 * 1024;
+
+/// Page cache of a connection while it holds an import transaction, in KiB.
+const IMPORT_CACHE_KIB: u32 = 256 * 1024;
+
 pub(crate) struct SqliteBackend {
     pool: SqlitePool,
     target: String,
@@ -54,8 +60,9 @@ impl SqliteBackend {
             // 8 KiB pages, chosen when derived rows were about half a kilobyte (takes effect
             // when the file is created).
             .page_size(8192)
-            // 64 MiB page cache per connection; temp b-trees in memory.
-            .pragma("cache_size", "-65536")
+            // A 64 MiB page cache per connection (import transactions: IMPORT_CACHE_KIB);
+            // temp b-trees in memory.
+            .pragma("cache_size", format!("-{CACHE_KIB}"))
             .pragma("temp_store", "memory")
             // Checkpoint every ~512 MiB of WAL instead of every 4 MiB: an import batch
             // rewrites pages all over the trees, and one checkpoint copies each page once
@@ -81,6 +88,35 @@ impl SqliteBackend {
 
     fn err(&self, e: sqlx::Error) -> StoreError {
         StoreError::from_sqlx(&self.target, e)
+    }
+
+    /// A write transaction for an import: [`Backend::begin_write`] with a 256 MiB page cache
+    /// on its connection until [`SqliteBackend::end_import_write`], so that the pages an
+    /// import transaction dirties over several batches stay in memory instead of being
+    /// spilled to the WAL and read back (1m rows: 23.9–30.1 s with the usual 64 MiB, 21.0–26.2 s
+    /// with 256 MiB; 2m rows: 73.4 → 64.0 s; peak memory +300 to +460 MB).
+    pub(crate) async fn begin_import_write(
+        &self,
+    ) -> StoreResult<sqlx::Transaction<'static, Sqlite>> {
+        let mut tx = self.begin_write().await?;
+        self.set_cache(&mut tx, IMPORT_CACHE_KIB).await?;
+        Ok(tx)
+    }
+
+    /// Gives the connection its usual page cache back, before the commit.
+    pub(crate) async fn end_import_write(
+        &self,
+        tx: &mut sqlx::Transaction<'static, Sqlite>,
+    ) -> StoreResult<()> {
+        self.set_cache(tx, CACHE_KIB).await
+    }
+
+    async fn set_cache(&self, conn: &mut SqliteConnection, kib: u32) -> StoreResult<()> {
+        sqlx::query(AssertSqlSafe(format!("PRAGMA cache_size = -{kib}")))
+            .execute(conn)
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     /// Runs one statement per chunk of `rows`, each built by `build`, and builds the next

@@ -33,7 +33,7 @@ impl Registry {
     /// names; see [`ImportTransaction`]. Waits for another writer's lock as every write does.
     pub async fn begin_import_transaction(&self) -> StoreResult<ImportTransaction<'_>> {
         let open = match &*self.backend {
-            Backends::Sqlite(b) => Open::Sqlite(b, b.begin_write().await?),
+            Backends::Sqlite(b) => Open::Sqlite(b, b.begin_import_write().await?),
             Backends::Postgres(b) => Open::Postgres(b, b.begin_write().await?),
         };
         Ok(ImportTransaction {
@@ -64,10 +64,12 @@ impl ImportTransaction<'_> {
     /// Commits every batch written, then brings them into the listing index.
     pub async fn commit(self) -> StoreResult<()> {
         match self.open {
-            Open::Sqlite(b, tx) => tx
-                .commit()
-                .await
-                .map_err(|e| StoreError::from_sqlx(b.target(), e)),
+            Open::Sqlite(b, mut tx) => {
+                b.end_import_write(&mut tx).await?;
+                tx.commit()
+                    .await
+                    .map_err(|e| StoreError::from_sqlx(b.target(), e))
+            }
             Open::Postgres(b, tx) => tx
                 .commit()
                 .await
