@@ -138,6 +138,9 @@ pub async fn run(job_run: JobRun) {
         name: Some(job.file_name.clone()),
         report: Some((job.dir.join(REPORT_XLSX), job.dir.join(REPORT_CSV))),
         admit,
+        // One batch per transaction: people editing records through the console meanwhile
+        // wait for the registry's write lock at most one batch long.
+        transaction_rows: shangyun_import_run::BATCH_ROWS,
         ..ImportOptions::default()
     };
     let file = match ImportFile::open(&upload, options).await {
