@@ -20,7 +20,8 @@ pub const BATCHES_IN_FLIGHT: usize = 1;
 /// Data rows per transaction unless the caller says otherwise. Every commit writes each page
 /// it touched to the WAL once, and USCC keys are random, so a transaction touches pages all
 /// over every index: larger transactions write each page fewer times (1m rows into SQLite:
-/// 27.8 s with 50k rows per transaction, 24.5 s with 100k, 22.1 s with 200k).
+/// 27.8 s with a transaction per 50k-row batch, 24.2–24.3 s with up to 200k rows per
+/// transaction). The write lock is held that long: about 5 s for 200k rows.
 pub const DEFAULT_TRANSACTION_ROWS: u32 = 200_000;
 
 /// Data rows per batch at most: what is read, derived and held in memory at once (up to

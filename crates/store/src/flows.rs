@@ -31,7 +31,7 @@ pub(crate) async fn upsert<B: Backend>(
     mode: AuditMode<'_>,
 ) -> StoreResult<UpsertSummary> {
     let records = plan::normalize(records)?;
-    write_batch(backend, actor, &records, mode, None).await
+    write_batch(backend, actor, &records, mode).await
 }
 
 /// Reads what is stored for `records` and derives their values, without the write lock: the
@@ -79,12 +79,12 @@ pub(crate) async fn commit_prepared<B: Backend>(
     prepared: PreparedBatch,
     mode: AuditMode<'_>,
 ) -> StoreResult<UpsertSummary> {
-    let PreparedBatch {
-        records,
-        snapshot,
-        derived,
-    } = prepared;
-    write_batch(backend, actor, &records, mode, Some((snapshot, derived))).await
+    let mut tx = backend.begin_write().await?;
+    let summary = write_prepared_in(backend, &mut tx, actor, prepared, mode).await?;
+    tx.commit()
+        .await
+        .map_err(|e| StoreError::from_sqlx(backend.target(), e))?;
+    Ok(summary)
 }
 
 /// [`commit_prepared`] inside a write transaction the caller holds open (and commits): an
@@ -169,15 +169,15 @@ impl std::fmt::Debug for PreparedBatch {
     }
 }
 
+/// Writes a batch in a transaction of its own.
 async fn write_batch<B: Backend>(
     backend: &B,
     actor: &str,
     records: &[EnterpriseRecord],
     mode: AuditMode<'_>,
-    prepared: Option<(Existing, plan::Precomputed)>,
 ) -> StoreResult<UpsertSummary> {
     let mut tx = backend.begin_write().await?;
-    let summary = write_batch_in(backend, &mut tx, actor, records, mode, prepared).await?;
+    let summary = write_batch_in(backend, &mut tx, actor, records, mode, None).await?;
     tx.commit()
         .await
         .map_err(|e| StoreError::from_sqlx(backend.target(), e))?;

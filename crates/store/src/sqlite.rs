@@ -103,7 +103,8 @@ impl SqliteBackend {
         Ok(tx)
     }
 
-    /// Gives the connection its usual page cache back, before the commit.
+    /// Gives the connection its usual page cache back, before the commit (a transaction
+    /// rolled back after an error leaves its pooled connection with the larger cache).
     pub(crate) async fn end_import_write(
         &self,
         tx: &mut sqlx::Transaction<'static, Sqlite>,
@@ -395,7 +396,7 @@ impl Backend for SqliteBackend {
         self.execute_chunks(conn, rows, |chunk| {
             let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO enterprises (uscc, name, registered_region, operating_region, \
-             industry, founded, contact_name, contact_phone, contact_email, updated_at) ",
+                 industry, founded, contact_name, contact_phone, contact_email, updated_at) ",
             );
             qb.push_values(chunk, |mut b, e| {
                 b.push_bind(e.uscc.as_str())
@@ -412,11 +413,11 @@ impl Backend for SqliteBackend {
             qb.push(on_conflict(
                 write,
                 " ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, \
-             registered_region = excluded.registered_region, \
-             operating_region = excluded.operating_region, industry = excluded.industry, \
-             founded = excluded.founded, contact_name = excluded.contact_name, \
-             contact_phone = excluded.contact_phone, contact_email = excluded.contact_email, \
-             updated_at = excluded.updated_at",
+                 registered_region = excluded.registered_region, \
+                 operating_region = excluded.operating_region, industry = excluded.industry, \
+                 founded = excluded.founded, contact_name = excluded.contact_name, \
+                 contact_phone = excluded.contact_phone, contact_email = excluded.contact_email, \
+                 updated_at = excluded.updated_at",
             ));
             qb
         })
@@ -432,8 +433,8 @@ impl Backend for SqliteBackend {
         self.execute_chunks(conn, rows, |chunk| {
             let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO annual_figures (uscc, year, employees, revenue, \
-             main_business_revenue, assets, rd_spend, rd_staff, net_profit, debt_ratio, \
-             ip_class1, ip_class1_high_value, ip_class2, energy_kwh) ",
+                 main_business_revenue, assets, rd_spend, rd_staff, net_profit, debt_ratio, \
+                 ip_class1, ip_class1_high_value, ip_class2, energy_kwh) ",
             );
             qb.push_values(chunk, |mut b, f| {
                 b.push_bind(f.uscc.as_str())
@@ -454,13 +455,13 @@ impl Backend for SqliteBackend {
             qb.push(on_conflict(
                 write,
                 " ON CONFLICT (uscc, year) DO UPDATE SET employees = excluded.employees, \
-             revenue = excluded.revenue, \
-             main_business_revenue = excluded.main_business_revenue, \
-             assets = excluded.assets, rd_spend = excluded.rd_spend, \
-             rd_staff = excluded.rd_staff, net_profit = excluded.net_profit, \
-             debt_ratio = excluded.debt_ratio, ip_class1 = excluded.ip_class1, \
-             ip_class1_high_value = excluded.ip_class1_high_value, \
-             ip_class2 = excluded.ip_class2, energy_kwh = excluded.energy_kwh",
+                 revenue = excluded.revenue, \
+                 main_business_revenue = excluded.main_business_revenue, \
+                 assets = excluded.assets, rd_spend = excluded.rd_spend, \
+                 rd_staff = excluded.rd_staff, net_profit = excluded.net_profit, \
+                 debt_ratio = excluded.debt_ratio, ip_class1 = excluded.ip_class1, \
+                 ip_class1_high_value = excluded.ip_class1_high_value, \
+                 ip_class2 = excluded.ip_class2, energy_kwh = excluded.energy_kwh",
             ));
             qb
         })
@@ -480,7 +481,7 @@ impl Backend for SqliteBackend {
             });
             qb.push(
                 " ON CONFLICT (uscc, tier, issued) DO UPDATE SET expires = excluded.expires, \
-             edition = excluded.edition",
+                 edition = excluded.edition",
             );
             qb
         })

@@ -141,7 +141,6 @@ pub async fn run(job_run: JobRun) {
         // One batch per transaction: people editing records through the console meanwhile
         // wait for the registry's write lock at most one batch long.
         transaction_rows: shangyun_import_run::BATCH_ROWS,
-        ..ImportOptions::default()
     };
     let file = match ImportFile::open(&upload, options).await {
         Ok(f) => f,
