@@ -225,13 +225,11 @@ pub async fn write_batches(
             None => open.insert(OpenTransaction {
                 transaction: registry.begin_import_transaction().await?,
                 batches: Vec::new(),
-                rows: 0,
             }),
         };
         total.add(&transaction.transaction.write(&progress, prepared).await?);
-        transaction.rows += progress.rows_ok + progress.rows_bad;
         transaction.batches.push(progress);
-        let full = transaction.rows >= rows_per_transaction;
+        let full = transaction.rows() >= rows_per_transaction;
         timings.store += in_store.elapsed();
         if full && let Some(done) = open.take() {
             done.commit(timings, &mut on_commit).await?;
@@ -247,10 +245,14 @@ pub async fn write_batches(
 struct OpenTransaction<'r> {
     transaction: ImportTransaction<'r>,
     batches: Vec<BatchProgress>,
-    rows: u64,
 }
 
 impl OpenTransaction<'_> {
+    /// Data rows in the transaction's batches.
+    fn rows(&self) -> u64 {
+        self.batches.iter().map(|p| p.rows_ok + p.rows_bad).sum()
+    }
+
     async fn commit(
         self,
         timings: &mut WriterTimings,
