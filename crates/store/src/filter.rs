@@ -76,18 +76,11 @@ impl RegistryFilter {
                 let prefix = industry_prefix(code)?;
                 let upper = prefix_upper_bound(&prefix);
                 let (a, b) = (out.bind(Bind::Text(prefix)), out.bind(Bind::Text(upper)));
-                // SQLite's unary `+` keeps the industry index out: a division's range looks
-                // narrow to a planner without per-value statistics, but holds thousands of
-                // firms to sort, while walking the region or sort order finds a page of
-                // them after a few thousand rows. (PostgreSQL has the statistics.)
-                let hide = if style == Placeholder::Question {
-                    "+"
-                } else {
-                    ""
-                };
-                parts.push(format!(
-                    "({hide}e.industry >= {a} AND {hide}e.industry < {b})"
-                ));
+                // SQLite has no industry index (migration 0007): a division looks narrow to a
+                // planner without per-value statistics but holds thousands of firms to sort,
+                // while walking the region or sort order finds a page of them after a few
+                // thousand rows. PostgreSQL has the statistics and the index.
+                parts.push(format!("(e.industry >= {a} AND e.industry < {b})"));
             }
             out.sql += &format!(" AND ({})", parts.join(" OR "));
         }

@@ -46,6 +46,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_children_checked_by_the_store.sql"),
         include_str!("../migrations/postgres/0006_children_checked_by_the_store.sql"),
     ),
+    (
+        7,
+        "write-cheap indices",
+        include_str!("../migrations/sqlite/0007_write_cheap_indices.sql"),
+        include_str!("../migrations/postgres/0007_write_cheap_indices.sql"),
+    ),
 ];
 
 /// The backend a migration set is for.
