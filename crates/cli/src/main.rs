@@ -13,6 +13,7 @@ use std::process::ExitCode;
 // The import allocates and frees a batch of records every few milliseconds; glibc's malloc
 // spends a large share of the import consolidating those frees, mimalloc does not. With the
 // "override" feature mimalloc also serves C's malloc, i.e. SQLite's page and statement memory.
+// Batch commands also keep freed memory (shangyun-allocator).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -68,6 +69,12 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let database = cli.database.as_deref();
+    if matches!(
+        cli.command,
+        Some(Command::Import(_) | Command::Demo(_) | Command::Classify(_))
+    ) {
+        shangyun_allocator::keep_freed_memory();
+    }
     match cli.command {
         Some(Command::Rules(cmd)) => rules::run(cmd),
         Some(Command::Migrate(args)) => registry::migrate(database, args),
