@@ -110,21 +110,27 @@ const OUTCOME_LETTERS: [(char, &str); 3] = [
     ('n', "not-enough-data"),
 ];
 
-/// The compact form of a verdict, when it has one.
-fn compact_verdict(verdict: &TierDerived) -> Option<String> {
-    let (tier_letter, _) = TIER_LETTERS.iter().find(|(_, t)| *t == verdict.tier)?;
-    let (outcome_letter, _) = OUTCOME_LETTERS
-        .iter()
-        .find(|(_, o)| *o == verdict.outcome)?;
+/// Appends the compact form of a verdict to `out`, when it has one (else leaves `out` as is).
+fn push_compact_verdict(out: &mut String, verdict: &TierDerived) -> bool {
+    let Some((tier_letter, _)) = TIER_LETTERS.iter().find(|(_, t)| *t == verdict.tier) else {
+        return false;
+    };
+    let Some((outcome_letter, _)) = OUTCOME_LETTERS.iter().find(|(_, o)| *o == verdict.outcome)
+    else {
+        return false;
+    };
     let year = verdict
         .edition
-        .strip_prefix("tier-")?
-        .strip_suffix(tier_key(verdict.tier))?
-        .strip_suffix('-')?;
-    if year.is_empty() || !year.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some(format!("{tier_letter}{year}{outcome_letter}"))
+        .strip_prefix("tier-")
+        .and_then(|rest| rest.strip_suffix(tier_key(verdict.tier)))
+        .and_then(|rest| rest.strip_suffix('-'));
+    let Some(year) = year.filter(|y| !y.is_empty() && y.bytes().all(|b| b.is_ascii_digit())) else {
+        return false;
+    };
+    out.push(*tier_letter);
+    out.push_str(year);
+    out.push(*outcome_letter);
+    true
 }
 
 /// A compact verdict back into tier, edition and outcome.
@@ -142,13 +148,36 @@ fn expand_verdict(code: &str) -> Option<(Tier, String, String)> {
     Some((*tier, edition, (*outcome).to_owned()))
 }
 
-/// The `tiers` column's JSON text.
+/// The `tiers` column's JSON text. Written directly when every verdict is compact (its
+/// letters and digits need no escaping): six per enterprise-year, on the writer's path.
 pub(crate) fn encode_tiers(tiers: &[TierDerived], uscc: &str) -> StoreResult<String> {
+    let mut out = String::with_capacity(2 + tiers.len() * 9);
+    out.push('[');
+    for (i, verdict) in tiers.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        if !push_compact_verdict(&mut out, verdict) {
+            return encode_tiers_mixed(tiers, uscc);
+        }
+        out.push('"');
+    }
+    out.push(']');
+    Ok(out)
+}
+
+/// The `tiers` column when some verdict has no compact form.
+fn encode_tiers_mixed(tiers: &[TierDerived], uscc: &str) -> StoreResult<String> {
     let stored: Vec<serde_json::Value> = tiers
         .iter()
-        .map(|t| match compact_verdict(t) {
-            Some(code) => serde_json::Value::String(code),
-            None => serde_json::json!([tier_key(t.tier), t.edition, t.outcome]),
+        .map(|t| {
+            let mut code = String::new();
+            if push_compact_verdict(&mut code, t) {
+                serde_json::Value::String(code)
+            } else {
+                serde_json::json!([tier_key(t.tier), t.edition, t.outcome])
+            }
         })
         .collect();
     to_json(&stored, "tier verdicts", uscc)
@@ -332,6 +361,21 @@ mod tests {
         let (text, back) = round_trip(&tiers);
         assert!(text.starts_with(r#"[["innovative","zj-2025-innovative","eligible"],"#));
         assert_eq!(back, tiers);
+    }
+
+    #[test]
+    fn a_compact_verdict_before_a_full_one_is_kept_compact() {
+        let tiers = vec![
+            verdict(Tier::Innovative, "tier-2022-innovative", "eligible"),
+            verdict(Tier::Specialized, "zj-2025-specialized", "not-eligible"),
+        ];
+        let (text, back) = round_trip(&tiers);
+        assert_eq!(
+            text,
+            r#"["i2022e",["specialized","zj-2025-specialized","not-eligible"]]"#
+        );
+        assert_eq!(back, tiers);
+        assert_eq!(round_trip(&[]).0, "[]");
     }
 
     #[test]
