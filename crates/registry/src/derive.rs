@@ -26,6 +26,7 @@ use shangyun_rules::size::{self, MetricSet, Metrics, SizeClass, SizeEdition, Siz
 use shangyun_rules::tier::{
     self as tiers, Date, Edition, EnterpriseProfile, Outcome, TierVerdict, TitleHeld, TitleKind,
 };
+use std::borrow::Cow;
 
 /// The size-class edition every [`Derived`] is computed with.
 pub fn size_edition_id() -> &'static str {
@@ -351,20 +352,25 @@ fn evaluate_tier(
         Err(e) => {
             // Only here: formatting it for every verdict cost 6% of an import's reading thread.
             let fallback_id = format!("tier-{}-{}", edition.name(), tier.name());
-            return invalid_verdict(tier, fallback_id, e.to_string(), detail);
+            return invalid_verdict(tier, fallback_id.into(), e.to_string(), detail);
         }
     };
     match rules.evaluate(profile) {
         Ok(verdict) => TierDerived {
             tier: registry_tier(tier),
-            edition: verdict.edition.id.clone(),
-            outcome: outcome_key(&verdict.outcome).to_owned(),
+            edition: Cow::Borrowed(verdict.edition.id.as_str()),
+            outcome: Cow::Borrowed(outcome_key(&verdict.outcome)),
             explanation: match detail {
                 Detail::Explained => tier_explanation(&verdict),
                 Detail::OutcomesOnly => Explanation::null(),
             },
         },
-        Err(e) => invalid_verdict(tier, rules.info().id.clone(), e.to_string(), detail),
+        Err(e) => invalid_verdict(
+            tier,
+            Cow::Borrowed(rules.info().id.as_str()),
+            e.to_string(),
+            detail,
+        ),
     }
 }
 
@@ -372,14 +378,14 @@ fn evaluate_tier(
 /// negative R&D spend); stored as not-enough-data with the reason.
 fn invalid_verdict(
     tier: tiers::Tier,
-    edition: String,
+    edition: Cow<'static, str>,
     error: String,
     detail: Detail,
 ) -> TierDerived {
     TierDerived {
         tier: registry_tier(tier),
         edition,
-        outcome: "not-enough-data".to_owned(),
+        outcome: Cow::Borrowed("not-enough-data"),
         explanation: explain(
             detail,
             &ExplainFailed {

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// One enterprise's identity. The USCC (统一社会信用代码) is the key, always stored normalised
 /// (18 upper-case characters).
@@ -98,14 +99,16 @@ pub struct Derived {
     pub tiers: Vec<TierDerived>,
 }
 
-/// A tier verdict as stored.
+/// A tier verdict as stored. Edition and outcome borrow the rule crate's static text when
+/// derived (six verdicts per enterprise-year: an import would otherwise allocate twelve
+/// strings a row) and own it when read back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TierDerived {
     pub tier: Tier,
     /// Edition id, e.g. "tier-2026-specialized".
-    pub edition: String,
+    pub edition: Cow<'static, str>,
     /// "eligible" | "not-eligible" | "not-enough-data".
-    pub outcome: String,
+    pub outcome: Cow<'static, str>,
     /// Why: the checks that failed, the fields whose absence keeps it open, the points.
     pub explanation: Explanation,
 }

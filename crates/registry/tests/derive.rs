@@ -126,7 +126,7 @@ fn every_tier_runs_under_every_edition() {
         &[year(2024, Some(50), Some(800.0), None)],
         &[],
     );
-    let editions: Vec<&str> = d[0].tiers.iter().map(|t| t.edition.as_str()).collect();
+    let editions: Vec<&str> = d[0].tiers.iter().map(|t| t.edition.as_ref()).collect();
     assert_eq!(editions, tier_edition_ids());
     assert_eq!(
         editions,

@@ -533,8 +533,8 @@ pub(crate) async fn classify_all<B: Backend>(
                 editions.insert(row.derived.size_edition.clone());
             }
             for t in &row.derived.tiers {
-                if !editions.contains(&t.edition) {
-                    editions.insert(t.edition.clone());
+                if !editions.contains(t.edition.as_ref()) {
+                    editions.insert(t.edition.to_string());
                 }
             }
         }
@@ -698,7 +698,7 @@ mod tests {
     fn an_outcome_the_rules_no_longer_give_is_marked_stale() {
         let mut stored = derive_outcomes(&enterprise(), &figures(), &[]);
         stored[0].size_class = Some("large".to_owned());
-        stored[0].tiers[0].outcome = "made-up".to_owned();
+        stored[0].tiers[0].outcome = "made-up".into();
         explain(&enterprise(), &figures(), &[], &mut stored);
         assert_eq!(stored[0].size_explanation.to_value()["stale"], true);
         assert_eq!(stored[0].tiers[0].explanation.to_value()["stale"], true);

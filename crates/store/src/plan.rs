@@ -55,7 +55,7 @@ impl DerivedRow {
         let outcomes = self.derived.tiers.iter().filter(|t| t.tier == tier);
         let mut summary = "not-evaluated";
         for verdict in outcomes {
-            match verdict.outcome.as_str() {
+            match verdict.outcome.as_ref() {
                 "eligible" => return "eligible",
                 "not-enough-data" => summary = "not-enough-data",
                 _ if summary == "not-evaluated" => summary = "not-eligible",

@@ -134,7 +134,7 @@ fn push_compact_verdict(out: &mut String, verdict: &TierDerived) -> bool {
 }
 
 /// A compact verdict back into tier, edition and outcome.
-fn expand_verdict(code: &str) -> Option<(Tier, String, String)> {
+fn expand_verdict(code: &str) -> Option<(Tier, String, &'static str)> {
     let mut chars = code.chars();
     let first = chars.next()?;
     let last = chars.next_back()?;
@@ -145,7 +145,7 @@ fn expand_verdict(code: &str) -> Option<(Tier, String, String)> {
         return None;
     }
     let edition = format!("tier-{year}-{}", tier_key(*tier));
-    Some((*tier, edition, (*outcome).to_owned()))
+    Some((*tier, edition, *outcome))
 }
 
 /// The `tiers` column's JSON text. Written directly when every verdict is compact (its
@@ -196,8 +196,8 @@ pub(crate) fn decode_tiers(
                     .ok_or_else(|| StoreError::corrupt("tier verdict", uscc, &code))?;
                 Ok(TierDerived {
                     tier,
-                    edition,
-                    outcome,
+                    edition: edition.into(),
+                    outcome: outcome.into(),
                     explanation: Explanation::null(),
                 })
             }
@@ -206,8 +206,8 @@ pub(crate) fn decode_tiers(
                     .ok_or_else(|| StoreError::corrupt("tier verdict", uscc, &tier))?;
                 Ok(TierDerived {
                     tier,
-                    edition,
-                    outcome,
+                    edition: edition.into(),
+                    outcome: outcome.into(),
                     explanation: explanation.unwrap_or_else(Explanation::null),
                 })
             }
@@ -326,8 +326,8 @@ mod tests {
     fn verdict(tier: Tier, edition: &str, outcome: &str) -> TierDerived {
         TierDerived {
             tier,
-            edition: edition.to_owned(),
-            outcome: outcome.to_owned(),
+            edition: edition.to_owned().into(),
+            outcome: outcome.to_owned().into(),
             explanation: Explanation::null(),
         }
     }

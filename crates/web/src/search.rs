@@ -352,7 +352,7 @@ fn matches(filter: &RegistryFilter, file: &EnterpriseFile) -> bool {
     let candidate_ok = filter.candidate_for.is_empty()
         || d.tiers.iter().any(|t| {
             filter.candidate_for.contains(&t.tier)
-                && matches!(t.outcome.as_str(), "eligible" | "not-enough-data")
+                && matches!(t.outcome.as_ref(), "eligible" | "not-enough-data")
         });
     size_ok && eligible_ok && candidate_ok
 }

@@ -159,7 +159,7 @@ fn render_derived(out: &mut String, d: &Derived) {
 }
 
 fn tier_line(t: &TierDerived) -> String {
-    let outcome = match t.outcome.as_str() {
+    let outcome = match t.outcome.as_ref() {
         "eligible" => "符合条件 eligible",
         "not-eligible" => "不符合条件 not eligible",
         "not-enough-data" => "数据不足 not enough data",
