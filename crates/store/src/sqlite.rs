@@ -32,13 +32,12 @@ mod read;
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// Page size of a new database (SQLite fixes it when the file is created; existing files keep
-/// theirs). An import inserts keys at random places in every USCC-keyed B-tree, and larger
-/// pages make those trees shallower with fewer splits: a 1m-row import took 9.97–10.59 s with
-/// 8 KiB pages and 9.17–9.20 s with 16 KiB (alternating runs on 2 cores). 32 KiB was faster
-/// again (8.7–9.4 s against 10.4–10.5 s in a later series) but not taken: every page a
-/// transaction touches goes to the WAL whole, so a one-row edit costs more with each doubling,
-/// and each random read copies a whole page.
-const PAGE_SIZE: u32 = 16 * 1024;
+/// theirs). Larger pages make an import's random inserts cheaper but every random read copy
+/// more: 1m-row import 9.97–10.59 s with 8 KiB pages, 9.17–9.20 s with 16 KiB (alternating
+/// runs on 2 cores), but `bench-search.sh` on SQLite, 1m firms, 64 clients: search 3,397 req/s,
+/// p99 36.3 ms with 8 KiB, 2,260 req/s, p99 50.3 ms with 16 KiB. Reads are what people wait
+/// for.
+const PAGE_SIZE: u32 = 8 * 1024;
 
 /// WAL bytes between automatic checkpoints (see `wal_autocheckpoint`, counted in pages).
 const CHECKPOINT_WAL_BYTES: u32 = 512 * 1024 * 1024;
