@@ -1,7 +1,8 @@
 //! Evaluation: basic conditions ∧ (score passes ∨ any direct condition), in three-valued
 //! logic so that missing data yields "not enough data" only when it could matter.
 
-use crate::condition::{Op, Tri, Truth};
+use crate::account::{Account, NoAccount, Record, Sum, status_of};
+use crate::condition::{Tri, Truth};
 use crate::error::EvaluateError;
 use crate::field::{Field, FieldSet};
 use crate::indicator::Indicator;
@@ -9,18 +10,10 @@ use crate::inputs::Inputs;
 use crate::local::LocalRules;
 use crate::profile::EnterpriseProfile;
 use crate::rules::{RuleCondition, Scoring, TierRules};
-use crate::verdict::{
-    ConditionResult, DimensionScore, FailedCheck, IndicatorScore, LocalPart, Outcome, Points, Role,
-    ScoreResult, Status, TierVerdict,
-};
+use crate::verdict::{LocalPart, OutcomeKind, Status, TierVerdict};
 
 /// Dimensions per edition, bounded so that their sums live on the stack.
 pub(crate) const MAX_DIMENSIONS: usize = 8;
-
-const SCORE: &str = "score";
-const SCORE_ZH: &str = "评价得分";
-const TOTAL: &str = "total";
-const TOTAL_ZH: &str = "总分";
 
 impl TierRules {
     /// Evaluates a profile. For an edition with a province-set part, that part is reported as
@@ -58,50 +51,8 @@ impl TierRules {
     ) -> Result<TierVerdict<'e>, EvaluateError> {
         profile.validate()?;
         self.check_local(profile, local)?;
-        let inputs = &Inputs::new(profile);
-
-        let mut conditions = Vec::with_capacity(self.basic.len() + self.direct.len());
-        let mut failed = Vec::new();
-
-        let mut basics = Tri::TRUE;
-        for c in &self.basic {
-            let (result, status) = basic_status(c, inputs);
-            if status == Status::Failed {
-                explain(c, inputs, &mut failed);
-            }
-            basics = basics.and(result);
-            conditions.push(condition_result(c, Role::Basic, status));
-        }
-
-        let scored = self.scoring.as_ref().map(|s| score(s, inputs, local));
-        let mut route = match (&scored, self.direct.is_empty()) {
-            (Some((_, tri)), _) => *tri,
-            (None, true) => Tri::TRUE,
-            (None, false) => Tri::FALSE,
-        };
-        let mut direct_route = None;
-        for c in &self.direct {
-            let t = c.when.eval(inputs);
-            route = route.or(t);
-            if t.truth == Truth::True && direct_route.is_none() {
-                direct_route = Some(c.info.id.as_str());
-            }
-            conditions.push(condition_result(c, Role::Direct, status_of(t.truth)));
-        }
-        if route.truth == Truth::False
-            && let (Some(s), Some((result, _))) = (&self.scoring, &scored)
-        {
-            score_failures(s, result, &mut failed);
-        }
-
-        let overall = basics.and(route);
-        let outcome = match overall.truth {
-            Truth::True => Outcome::Eligible,
-            Truth::False => Outcome::NotEligible,
-            Truth::Unknown => Outcome::NotEnoughData {
-                missing: overall.missing.names(),
-            },
-        };
+        let mut account = Account::default();
+        let overall = self.decide(&Inputs::new(profile), local, &mut account);
         let local_part = match (self.scoring.as_ref().and_then(|s| s.local_dimension), local) {
             (None, _) => LocalPart::NotApplicable,
             (Some(_), Some(l)) => LocalPart::Evaluated { rules: &l.info },
@@ -112,14 +63,70 @@ impl TierRules {
             },
         };
         Ok(TierVerdict {
-            outcome,
+            outcome: OutcomeKind::of(overall).into(),
             edition: &self.info,
-            conditions,
-            failed,
-            direct_route,
-            score: scored.map(|(s, _)| s),
+            conditions: account.conditions,
+            failed: account.failed,
+            direct_route: account.direct_route,
+            score: account.score,
             local: local_part,
         })
+    }
+
+    /// The outcome alone, as [`TierRules::evaluate`] gives it but without the account
+    /// (conditions, failed checks, points): for callers that store outcomes for many profiles
+    /// and explain one when it is shown. The same routine decides both, so they agree.
+    ///
+    /// ```
+    /// use shangyun_tier::{Edition, EnterpriseProfile, Outcome, OutcomeKind, Tier};
+    /// let rules = shangyun_tier::rules(Edition::Y2026, Tier::Specialized).unwrap();
+    /// let profile = EnterpriseProfile::from_json(r#"{ "revenue": 800.0, "equity_raised_2y": 0.0 }"#).unwrap();
+    /// assert_eq!(rules.outcome(&profile).unwrap(), OutcomeKind::NotEligible);
+    /// assert_eq!(Outcome::from(rules.outcome(&profile).unwrap()), rules.evaluate(&profile).unwrap().outcome);
+    /// ```
+    pub fn outcome(&self, profile: &EnterpriseProfile) -> Result<OutcomeKind, EvaluateError> {
+        profile.validate()?;
+        Ok(OutcomeKind::of(self.decide(
+            &Inputs::new(profile),
+            None,
+            &mut NoAccount,
+        )))
+    }
+
+    /// Basic conditions ∧ (score passes ∨ any direct condition), telling `record` each step.
+    fn decide<'e, R: Record<'e>>(
+        &'e self,
+        inputs: &Inputs<'_>,
+        local: Option<&'e LocalRules>,
+        record: &mut R,
+    ) -> Tri {
+        let mut basics = Tri::TRUE;
+        for c in &self.basic {
+            let (result, status) = basic_status(c, inputs);
+            record.basic(c, status, inputs);
+            basics = basics.and(result);
+        }
+
+        let scored = self
+            .scoring
+            .as_ref()
+            .map(|s| score(s, inputs, local, record));
+        let mut route = match (scored, self.direct.is_empty()) {
+            (Some(tri), _) => tri,
+            (None, true) => Tri::TRUE,
+            (None, false) => Tri::FALSE,
+        };
+        for c in &self.direct {
+            let t = c.when.eval(inputs);
+            route = route.or(t);
+            record.direct(c, t);
+        }
+        if route.truth == Truth::False
+            && let Some(s) = &self.scoring
+        {
+            record.score_missed(s);
+        }
+        basics.and(route)
     }
 
     fn check_local(
@@ -165,14 +172,6 @@ impl TierRules {
     }
 }
 
-fn status_of(truth: Truth) -> Status {
-    match truth {
-        Truth::True => Status::Passed,
-        Truth::False => Status::Failed,
-        Truth::Unknown => Status::Unknown,
-    }
-}
-
 /// A basic condition holds, or its waiver does.
 fn basic_status(c: &RuleCondition, p: &Inputs<'_>) -> (Tri, Status) {
     let t = c.when.eval(p);
@@ -190,65 +189,20 @@ fn basic_status(c: &RuleCondition, p: &Inputs<'_>) -> (Tri, Status) {
     (with_waiver, status)
 }
 
-fn condition_result(c: &RuleCondition, role: Role, status: Status) -> ConditionResult<'_> {
-    ConditionResult {
-        info: &c.info,
-        role,
-        status,
-        waived_by: match (&c.waiver, status) {
-            (Some(w), Status::Waived) => Some(&w.name_zh),
-            _ => None,
-        },
-    }
-}
-
-fn explain<'e>(c: &'e RuleCondition, p: &Inputs<'_>, failed: &mut Vec<FailedCheck<'e>>) {
-    c.when.explain(p, &mut |leaf, value| {
-        let (op, threshold) = leaf.op_threshold();
-        failed.push(FailedCheck {
-            condition: &c.info.id,
-            condition_zh: &c.info.name_zh,
-            check: &leaf.name,
-            check_zh: &leaf.label_zh,
-            value,
-            op,
-            threshold,
-        });
-    });
-}
-
-/// Per-dimension sums: lowest and highest still possible, and the fields that make them differ.
-#[derive(Clone, Copy, Default)]
-struct Sum {
-    lo: f64,
-    hi: f64,
-    missing: FieldSet,
-}
-
-fn score<'e>(
+fn score<'e, R: Record<'e>>(
     s: &'e Scoring,
     p: &Inputs<'_>,
     local: Option<&'e LocalRules>,
-) -> (ScoreResult<'e>, Tri) {
+    record: &mut R,
+) -> Tri {
     let mut sums = [Sum::default(); MAX_DIMENSIONS];
-    let local_count = local.map_or(0, |l| l.indicators.len());
-    let mut indicators = Vec::with_capacity(s.indicators.len() + local_count);
-
     let mut add = |ind: &'e Indicator, dimension: usize, is_local: bool| {
         let scored = ind.score(p);
         let sum = &mut sums[dimension];
         sum.lo += scored.lo;
         sum.hi += scored.hi;
         sum.missing = sum.missing.union(scored.missing);
-        indicators.push(IndicatorScore {
-            info: &ind.info,
-            dimension: &s.dimensions[dimension].id,
-            measure: scored.measure,
-            value: scored.value,
-            band: scored.band,
-            points: Points::new(scored.lo, scored.hi),
-            local: is_local,
-        });
+        record.indicator(s, ind, dimension, scored, is_local);
     };
     for ind in &s.indicators {
         add(ind, ind.dimension, false);
@@ -285,61 +239,6 @@ fn score<'e>(
     } else {
         Tri::unknown(dims.iter().fold(FieldSet::EMPTY, |m, d| m.union(d.missing)))
     };
-    let dimensions = s
-        .dimensions
-        .iter()
-        .zip(dims)
-        .map(|(dim, sum)| DimensionScore {
-            info: dim,
-            points: Points::new(sum.lo, sum.hi),
-        })
-        .collect();
-    let result = ScoreResult {
-        total: Points::new(lo, hi),
-        max: s.max,
-        pass_total: s.pass_total,
-        passed: tri.truth,
-        edge_takes_higher_band: s.edge_takes_higher_band,
-        dimensions,
-        indicators,
-    };
-    (result, tri)
-}
-
-/// The pass mark and dimension minima that cannot be met.
-fn score_failures<'e>(s: &'e Scoring, r: &ScoreResult<'e>, failed: &mut Vec<FailedCheck<'e>>) {
-    let (total_hi, total_exact) = match r.total {
-        Points::Exact(p) => (p, Some(p)),
-        Points::Range { max, .. } => (max, None),
-    };
-    if total_hi < s.pass_total {
-        failed.push(FailedCheck {
-            condition: SCORE,
-            condition_zh: SCORE_ZH,
-            check: TOTAL,
-            check_zh: TOTAL_ZH,
-            value: total_exact,
-            op: Op::AtLeast,
-            threshold: s.pass_total,
-        });
-    }
-    for (dim, d) in s.dimensions.iter().zip(&r.dimensions) {
-        let (hi, exact) = match d.points {
-            Points::Exact(p) => (p, Some(p)),
-            Points::Range { max, .. } => (max, None),
-        };
-        if let Some(minimum) = dim.minimum
-            && hi < minimum
-        {
-            failed.push(FailedCheck {
-                condition: SCORE,
-                condition_zh: SCORE_ZH,
-                check: &dim.id,
-                check_zh: &dim.name_zh,
-                value: exact,
-                op: Op::AtLeast,
-                threshold: minimum,
-            });
-        }
-    }
+    record.score(s, dims, (lo, hi), tri);
+    tri
 }

@@ -25,6 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod account;
 mod condition;
 mod date;
 mod editions;
@@ -56,6 +57,6 @@ pub use rules::{
     ConditionInfo, Confidence, Dimension, Edition, EditionInfo, Tier, TierRules, UnknownName,
 };
 pub use verdict::{
-    ConditionResult, DimensionScore, FailedCheck, IndicatorScore, LocalPart, Outcome, Points, Role,
-    ScoreResult, Status, TierVerdict,
+    ConditionResult, DimensionScore, FailedCheck, IndicatorScore, LocalPart, Outcome, OutcomeKind,
+    Points, Role, ScoreResult, Status, TierVerdict,
 };

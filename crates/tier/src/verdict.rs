@@ -1,6 +1,7 @@
 //! The output: an outcome that explains itself.
 
-use crate::condition::{Op, Truth};
+use crate::condition::{Op, Tri, Truth};
+use crate::field::FieldSet;
 use crate::indicator::IndicatorInfo;
 use crate::local::LocalInfo;
 use crate::rules::{ConditionInfo, Dimension, EditionInfo};
@@ -63,6 +64,47 @@ impl Outcome {
             Outcome::Eligible => "eligible",
             Outcome::NotEligible => "not eligible",
             Outcome::NotEnoughData { .. } => "not enough data",
+        }
+    }
+}
+
+/// An [`Outcome`] without the names of the missing fields: what [`TierRules::outcome`]
+/// gives, small and `Copy`, for callers that decide many profiles.
+///
+/// [`TierRules::outcome`]: crate::TierRules::outcome
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutcomeKind {
+    /// Meets the tier's conditions.
+    Eligible,
+    /// Does not.
+    NotEligible,
+    /// Missing data, these fields, could still change the outcome.
+    NotEnoughData {
+        /// The profile fields that could change it.
+        missing: FieldSet,
+    },
+}
+
+impl OutcomeKind {
+    pub(crate) fn of(overall: Tri) -> OutcomeKind {
+        match overall.truth {
+            Truth::True => OutcomeKind::Eligible,
+            Truth::False => OutcomeKind::NotEligible,
+            Truth::Unknown => OutcomeKind::NotEnoughData {
+                missing: overall.missing,
+            },
+        }
+    }
+}
+
+impl From<OutcomeKind> for Outcome {
+    fn from(kind: OutcomeKind) -> Outcome {
+        match kind {
+            OutcomeKind::Eligible => Outcome::Eligible,
+            OutcomeKind::NotEligible => Outcome::NotEligible,
+            OutcomeKind::NotEnoughData { missing } => Outcome::NotEnoughData {
+                missing: missing.names(),
+            },
         }
     }
 }

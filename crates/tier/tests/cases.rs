@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use shangyun_tier::{Edition, EnterpriseProfile, LocalRules, Tier};
+use shangyun_tier::{Edition, EnterpriseProfile, LocalRules, Outcome, Tier};
 use std::path::Path;
 
 #[derive(Deserialize)]
@@ -77,6 +77,16 @@ fn run(case: &Case, dir: &Path) -> Result<(), String> {
         .evaluate_with_local(&profile, local.as_ref())
         .map_err(|e| e.to_string())?;
     let json = serde_json::to_value(&verdict).map_err(|e| e.to_string())?;
+    if local.is_none() {
+        // The outcome alone comes from the same routine, without the account.
+        let alone = rules.outcome(&profile).map_err(|e| e.to_string())?;
+        if Outcome::from(alone) != verdict.outcome {
+            return Err(format!(
+                "outcome alone {alone:?} ≠ verdict {:?}",
+                verdict.outcome
+            ));
+        }
+    }
 
     let mut problems = Vec::new();
     let mut expect = |what: &str, got: Value, want: Value| {
