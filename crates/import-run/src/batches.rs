@@ -24,6 +24,12 @@ pub const BATCHES_IN_FLIGHT: usize = 1;
 /// transaction). The write lock is held that long: about 5 s for 200k rows.
 pub const DEFAULT_TRANSACTION_ROWS: u32 = 200_000;
 
+/// How long a transaction takes more batches: no new batch joins one that has held the
+/// registry's write lock this long. Other writers wait for that lock meanwhile (an edit made
+/// in the console gives up after 5 s), and on a slow machine or a large registry 200k rows
+/// can take longer than that.
+pub const TRANSACTION_HOLD: Duration = Duration::from_secs(2);
+
 /// Data rows per batch at most: what is read, derived and held in memory at once (up to
 /// three batches, ~1 KB a row). A transaction of more rows takes several batches.
 pub const BATCH_ROWS: u32 = 50_000;
@@ -180,8 +186,8 @@ pub struct WriterTimings {
 }
 
 /// Commits every batch received, in order, under the import journal `import_id`: several
-/// batches share a transaction, up to `rows_per_transaction` data rows, as long as the next
-/// batch is already waiting (the write lock is not held while the reader catches up).
+/// batches share a transaction, up to `rows_per_transaction` data rows or
+/// [`TRANSACTION_HOLD`], as long as the next batch is already waiting (the write lock is not held while the reader catches up).
 /// `on_commit` is called for each batch after its commit. Ends when the sender is dropped
 /// (or at the first store error, which rolls back the open transaction; dropping the
 /// receiver then stops the sender).
@@ -225,11 +231,13 @@ pub async fn write_batches(
             None => open.insert(OpenTransaction {
                 transaction: registry.begin_import_transaction().await?,
                 batches: Vec::new(),
+                opened: Instant::now(),
             }),
         };
         total.add(&transaction.transaction.write(&progress, prepared).await?);
         transaction.batches.push(progress);
-        let full = transaction.rows() >= rows_per_transaction;
+        let full = transaction.rows() >= rows_per_transaction
+            || transaction.opened.elapsed() >= TRANSACTION_HOLD;
         timings.store += in_store.elapsed();
         if full && let Some(done) = open.take() {
             done.commit(timings, &mut on_commit).await?;
@@ -245,6 +253,8 @@ pub async fn write_batches(
 struct OpenTransaction<'r> {
     transaction: ImportTransaction<'r>,
     batches: Vec<BatchProgress>,
+    /// When it took the write lock.
+    opened: Instant,
 }
 
 impl OpenTransaction<'_> {

@@ -30,8 +30,8 @@ mod progress;
 mod run;
 
 pub use batches::{
-    BATCH_ROWS, BATCHES_IN_FLIGHT, Batch, BatchBuilder, DEFAULT_TRANSACTION_ROWS, WriterTimings,
-    sort_by_key_order, write_batches,
+    BATCH_ROWS, BATCHES_IN_FLIGHT, Batch, BatchBuilder, DEFAULT_TRANSACTION_ROWS, TRANSACTION_HOLD,
+    WriterTimings, sort_by_key_order, write_batches,
 };
 pub use error::RunError;
 pub use hash::file_sha256;

@@ -23,7 +23,7 @@ use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::task::Poll;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 mod read;
 
@@ -48,9 +48,19 @@ const CACHE_KIB: u32 = 64 * 1024;
 /// Page cache of a connection while it holds an import transaction, in KiB.
 const IMPORT_CACHE_KIB: u32 = 256 * 1024;
 
+/// How long an import leaves the write lock free between two of its transactions. SQLite does
+/// not queue writers: one waiting for the lock sleeps in its busy handler and tries again,
+/// every 100 ms once it has waited a quarter of a second. An import that began its next
+/// transaction at once would win every time, and an edit made in the console meanwhile waited
+/// through the whole import and then failed after its busy timeout (measured, 1m rows: one
+/// waited 11.9 s). A gap longer than the handler's longest sleep lets every waiter in.
+const IMPORT_YIELD: Duration = Duration::from_millis(110);
+
 pub(crate) struct SqliteBackend {
     pool: SqlitePool,
     target: String,
+    /// When an import transaction last committed (see [`IMPORT_YIELD`]).
+    import_committed: std::sync::Mutex<Option<Instant>>,
 }
 
 impl SqliteBackend {
@@ -95,7 +105,11 @@ impl SqliteBackend {
             .execute(&pool)
             .await
             .map_err(|e| StoreError::from_sqlx(&target, e))?;
-        Ok(SqliteBackend { pool, target })
+        Ok(SqliteBackend {
+            pool,
+            target,
+            import_committed: std::sync::Mutex::new(None),
+        })
     }
 
     fn err(&self, e: sqlx::Error) -> StoreError {
@@ -110,9 +124,24 @@ impl SqliteBackend {
     pub(crate) async fn begin_import_write(
         &self,
     ) -> StoreResult<sqlx::Transaction<'static, Sqlite>> {
+        let committed = *self
+            .import_committed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(gap) = committed.and_then(|at| IMPORT_YIELD.checked_sub(at.elapsed())) {
+            tokio::time::sleep(gap).await;
+        }
         let mut tx = self.begin_write().await?;
         self.set_cache(&mut tx, IMPORT_CACHE_KIB).await?;
         Ok(tx)
+    }
+
+    /// Notes that an import transaction committed: the next waits [`IMPORT_YIELD`].
+    pub(crate) fn import_committed(&self) {
+        *self
+            .import_committed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
     }
 
     /// Gives the connection its usual page cache back, before the commit (a transaction

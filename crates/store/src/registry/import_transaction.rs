@@ -69,7 +69,9 @@ impl ImportTransaction<'_> {
                 b.end_import_write(&mut tx).await?;
                 tx.commit()
                     .await
-                    .map_err(|e| StoreError::from_sqlx(b.target(), e))
+                    .map_err(|e| StoreError::from_sqlx(b.target(), e))?;
+                b.import_committed();
+                Ok(())
             }
             Open::Postgres(b, tx) => tx
                 .commit()
