@@ -64,7 +64,8 @@ fn awards() -> impl Strategy<Value = Option<Option<Vec<Award>>>> {
 
 /// The profiles changed: nothing on file, and the two example profiles that pass.
 fn bases() -> [EnterpriseProfile; 3] {
-    let example = |text: &str| EnterpriseProfile::from_json(text).unwrap();
+    let example =
+        |text: &str| EnterpriseProfile::from_json(text).expect("an example profile parses");
     [
         EnterpriseProfile::default(),
         example(include_str!("../examples/innovative-eligible.json")),
@@ -147,7 +148,7 @@ proptest! {
     fn the_outcome_alone_is_the_verdicts_outcome(p in profile()) {
         for edition in Edition::ALL {
             for tier in Tier::ALL {
-                let rules = shangyun_tier::rules(edition, tier).unwrap();
+                let rules = shangyun_tier::rules(edition, tier).expect("every edition and tier has rules");
                 match (rules.outcome(&p), rules.evaluate(&p)) {
                     (Ok(kind), Ok(verdict)) => prop_assert_eq!(Outcome::from(kind), verdict.outcome),
                     (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
@@ -167,10 +168,16 @@ fn random_profiles_reach_every_outcome() {
     let mut runner = TestRunner::deterministic();
     let mut seen = [0u32; 4]; // eligible, not eligible, not enough data, error
     for _ in 0..3000 {
-        let p = profile().new_tree(&mut runner).unwrap().current();
+        let p = profile()
+            .new_tree(&mut runner)
+            .expect("the generator makes a profile")
+            .current();
         for edition in Edition::ALL {
             for tier in Tier::ALL {
-                let slot = match shangyun_tier::rules(edition, tier).unwrap().outcome(&p) {
+                let slot = match shangyun_tier::rules(edition, tier)
+                    .expect("every edition and tier has rules")
+                    .outcome(&p)
+                {
                     Ok(OutcomeKind::Eligible) => 0,
                     Ok(OutcomeKind::NotEligible) => 1,
                     Ok(OutcomeKind::NotEnoughData { .. }) => 2,
