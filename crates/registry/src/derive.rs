@@ -361,8 +361,8 @@ fn evaluate_tier(
         Detail::Explained => rules
             .evaluate(profile)
             .map(|verdict| (outcome_key(&verdict.outcome), tier_explanation(&verdict))),
-        // Outcome only: no account of conditions and points is built (about a third of what
-        // an import spends evaluating tiers).
+        // Outcome only: no account of conditions and points is built (the reading thread of a
+        // 1m-row import: 13.8–13.9 s of CPU with the account, 10.6–10.8 s without).
         Detail::OutcomesOnly => rules
             .outcome(profile)
             .map(|kind| (kind_key(kind), Explanation::null())),

@@ -4,7 +4,8 @@
 //! verdicts for each of a million enterprise-years). One evaluation routine drives both, so
 //! the outcome cannot differ between them.
 
-use crate::condition::{Op, Tri};
+use crate::condition::{Op, Tri, Truth};
+use crate::field::FieldSet;
 use crate::indicator::{Indicator, Scored};
 use crate::inputs::Inputs;
 use crate::rules::{RuleCondition, Scoring};
@@ -22,7 +23,7 @@ const TOTAL_ZH: &str = "总分";
 pub(crate) struct Sum {
     pub lo: f64,
     pub hi: f64,
-    pub missing: crate::field::FieldSet,
+    pub missing: FieldSet,
 }
 
 /// The steps of an evaluation, in the order they happen.
@@ -117,7 +118,6 @@ impl<'e> Record<'e> for Account<'e> {
     }
 
     fn direct(&mut self, c: &'e RuleCondition, t: Tri) {
-        use crate::condition::Truth;
         if t.truth == Truth::True && self.direct_route.is_none() {
             self.direct_route = Some(c.info.id.as_str());
         }
@@ -133,8 +133,7 @@ impl<'e> Record<'e> for Account<'e> {
     }
 }
 
-pub(crate) fn status_of(truth: crate::condition::Truth) -> Status {
-    use crate::condition::Truth;
+pub(crate) fn status_of(truth: Truth) -> Status {
     match truth {
         Truth::True => Status::Passed,
         Truth::False => Status::Failed,
