@@ -187,7 +187,8 @@ pub struct WriterTimings {
 
 /// Commits every batch received, in order, under the import journal `import_id`: several
 /// batches share a transaction, up to `rows_per_transaction` data rows or
-/// [`TRANSACTION_HOLD`], as long as the next batch is already waiting (the write lock is not held while the reader catches up).
+/// [`TRANSACTION_HOLD`], as long as the next batch is already waiting (the write lock is not
+/// held while the reader catches up).
 /// `on_commit` is called for each batch after its commit. Ends when the sender is dropped
 /// (or at the first store error, which rolls back the open transaction; dropping the
 /// receiver then stops the sender).
