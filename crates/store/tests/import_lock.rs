@@ -2,28 +2,11 @@
 //! import leaves the lock free for a moment between its transactions, so that an edit made
 //! meanwhile (the console, another process) gets in instead of waiting for the whole import.
 
-use shangyun_registry::Enterprise;
-use shangyun_store::{EnterpriseRecord, Registry};
+mod support;
+
+use shangyun_store::Registry;
 use std::time::{Duration, Instant};
-
-type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-fn record() -> EnterpriseRecord {
-    EnterpriseRecord::new(
-        Enterprise {
-            uscc: "91330106MA27XK7R3B".into(),
-            name: "示例科技有限公司".into(),
-            registered_region: "330106".into(),
-            operating_region: None,
-            industry: "6511".into(),
-            founded: None,
-            contact_name: None,
-            contact_phone: None,
-            contact_email: None,
-        },
-        Vec::new(),
-    )
-}
+use support::TestResult;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_writer_waiting_during_an_import_gets_in_between_its_transactions() -> TestResult {
@@ -35,7 +18,9 @@ async fn a_writer_waiting_during_an_import_gets_in_between_its_transactions() ->
 
     let first = importer.begin_import_transaction().await?;
     let edit = tokio::spawn(async move {
-        let result = editor.upsert(&record()).await;
+        let result = editor
+            .upsert(&support::record(1, "330106", "6511", &[]))
+            .await;
         result.map(|_| Instant::now())
     });
     // Long enough for the edit to be waiting in SQLite's busy handler, which by then sleeps
@@ -58,6 +43,6 @@ async fn a_writer_waiting_during_an_import_gets_in_between_its_transactions() ->
         "the edit waited for the whole import ({:?} after its last transaction began)",
         edited - began[3]
     );
-    assert!(importer.get("91330106MA27XK7R3B").await?.is_some());
+    assert!(importer.get(&support::uscc(1, "330106")).await?.is_some());
     Ok(())
 }
